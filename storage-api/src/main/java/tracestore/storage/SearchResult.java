@@ -1,0 +1,19 @@
+package tracestore.storage;
+
+import java.util.List;
+
+/**
+ * One page of hits, newest first.
+ *
+ * @param hits at most {@code limit} distinct traces
+ * @param nextCursor pass it back to get the next page; null when {@code complete}
+ * @param complete true when no further hits exist for this request: nothing was dropped
+ */
+public record SearchResult(List<TraceHit> hits, String nextCursor, boolean complete) {
+  public SearchResult {
+    hits = List.copyOf(hits);
+    if (complete != (nextCursor == null)) {
+      throw new IllegalArgumentException("a result has a cursor if and only if it is incomplete");
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package tracestore.storage;
+
+import java.util.Collection;
+import java.util.List;
+import tracestore.storage.model.Span;
+import tracestore.storage.model.TraceId;
+
+/**
+ * Blocking reads. Thread-safe. Failures throw {@link StorageException}; malformed input throws
+ * {@link IllegalArgumentException}. "Not found" is an empty list, never an exception.
+ */
+public interface TraceReader {
+  /**
+   * The spans of one trace, each exactly once (duplicates from replayed or overlapping chunks are
+   * removed), ordered by start time then span id. Empty when the trace is unknown.
+   */
+  List<Span> getTrace(TraceId traceId);
+
+  /** Several traces at once, in the order asked, unknown ones omitted. Each is as {@link #getTrace}. */
+  List<List<Span>> getTraces(Collection<TraceId> traceIds);
+
+  /** See {@link SearchRequest} for the semantics of each predicate and of the cursor. */
+  SearchResult search(SearchRequest request);
+
+  /** Every service name, sorted. */
+  List<String> services();
+
+  /** The operations of a service, sorted by name then kind. */
+  List<Operation> operations(String service);
+
+  /** Remote services called by a service, sorted. */
+  List<String> remoteServices(String service);
+
+  /** Indexed tag keys, sorted. */
+  List<String> tagKeys();
+
+  /** Indexed values seen for a key, sorted. Bounded by the index policy's cardinality guard. */
+  List<String> tagValues(String key);
+}

@@ -1,0 +1,31 @@
+package tracestore.storage;
+
+import java.util.List;
+
+/**
+ * What one write stores: chunks plus their index entries, already deduplicated per trace (see {@code
+ * WriteBatches}, which derives a batch from spans). Names (services, operations, tag keys and
+ * values, remote services) are implied by the entries; backends write them through a cache.
+ */
+public record WriteBatch(
+    List<Chunk> chunks,
+    List<ServiceIndexEntry> serviceEntries,
+    List<OperationIndexEntry> operationEntries,
+    List<TagIndexEntry> tagEntries) {
+  public WriteBatch {
+    chunks = List.copyOf(chunks);
+    serviceEntries = List.copyOf(serviceEntries);
+    operationEntries = List.copyOf(operationEntries);
+    tagEntries = List.copyOf(tagEntries);
+  }
+
+  public int spanCount() {
+    int n = 0;
+    for (Chunk c : chunks) n += c.spanCount();
+    return n;
+  }
+
+  public boolean isEmpty() {
+    return chunks.isEmpty();
+  }
+}
