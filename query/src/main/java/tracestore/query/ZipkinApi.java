@@ -19,6 +19,7 @@ import tracestore.storage.TraceHit;
 import tracestore.storage.TraceReader;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.TraceId;
+import tracestore.storage.model.ZipkinTags;
 
 /**
  * Zipkin's v2 query endpoints with Zipkin's parameters, defaults and JSON: {@code endTs} and
@@ -48,7 +49,7 @@ final class ZipkinApi {
     sb.service(prefix + "/traces", handler((ctx, p) -> traces(p)));
     sb.service(prefix + "/trace/{traceId}", handler((ctx, p) -> trace(ctx)));
     sb.service(prefix + "/traceMany", handler((ctx, p) -> traceMany(p)));
-    sb.service(prefix + "/autocompleteKeys", handler((ctx, p) -> strings(reader.tagKeys())));
+    sb.service(prefix + "/autocompleteKeys", handler((ctx, p) -> autocompleteKeys()));
     sb.service(
         prefix + "/autocompleteValues",
         handler((ctx, p) -> strings(reader.tagValues(p.required("key")))));
@@ -61,6 +62,13 @@ final class ZipkinApi {
 
   private static HttpResponse strings(List<String> values) {
     return Handlers.json(ZipkinJsonWriter.strings(values));
+  }
+
+  /** The indexed keys, without the reserved ones the UI shows as endpoint fields and flags. */
+  private HttpResponse autocompleteKeys() {
+    List<String> keys = new ArrayList<>();
+    for (String k : reader.tagKeys()) if (!ZipkinTags.isReserved(k)) keys.add(k);
+    return strings(keys);
   }
 
   private HttpResponse spanNames(Params p) {
