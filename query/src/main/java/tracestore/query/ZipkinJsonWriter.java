@@ -33,8 +33,8 @@ import tracestore.storage.model.ZipkinTags;
  *   <li>{@code kind}: SERVER, CLIENT, PRODUCER, CONSUMER; INTERNAL and UNSPECIFIED are omitted;
  *   <li>{@code localEndpoint.serviceName} is the service, {@code remoteEndpoint.serviceName} the
  *       remote service; addresses, ports, {@code shared} and {@code debug} come from the reserved
- *       tags of {@link ZipkinTags} (looked up in the tags, then for the local endpoint in the
- *       resource) and are removed from {@code tags};
+ *       tags of {@link ZipkinTags} (the ingest mapping, docs/ingest.md) and are left out of
+ *       {@code tags};
  *   <li>logs become annotations: value is the log name, followed by its fields as {@code
  *       key=value} when it has any;
  *   <li>tags are strings ({@link TagValue#asString()}), sorted by key, the first of duplicate keys
@@ -104,12 +104,18 @@ final class ZipkinJsonWriter {
     if (s.startEpochNanos() != 0) g.writeNumberField("timestamp", s.startEpochNanos() / 1000);
     if (s.durationNanos() != 0) g.writeNumberField("duration", Math.max(1, s.durationNanos() / 1000));
 
-    String localAddress = reserved(s, ZipkinTags.LOCAL_ADDRESS, true);
-    writeEndpoint(g, "localEndpoint", s.service(), localAddress, port(reserved(s, ZipkinTags.LOCAL_PORT, true)));
-    String remoteAddress = reserved(s, ZipkinTags.REMOTE_ADDRESS, false);
-    Integer remotePort = port(reserved(s, ZipkinTags.REMOTE_PORT, false));
-    if (!s.remoteService().isEmpty() || remoteAddress != null || remotePort != null) {
-      writeEndpoint(g, "remoteEndpoint", s.remoteService(), remoteAddress, remotePort);
+    writeEndpoint(
+        g,
+        "localEndpoint",
+        s.service(),
+        reserved(s, ZipkinTags.LOCAL_IPV4),
+        reserved(s, ZipkinTags.LOCAL_IPV6),
+        port(reserved(s, ZipkinTags.LOCAL_PORT)));
+    String remoteIpv4 = reserved(s, ZipkinTags.REMOTE_IPV4);
+    String remoteIpv6 = reserved(s, ZipkinTags.REMOTE_IPV6);
+    Integer remotePort = port(reserved(s, ZipkinTags.REMOTE_PORT));
+    if (!s.remoteService().isEmpty() || remoteIpv4 != null || remoteIpv6 != null || remotePort != null) {
+      writeEndpoint(g, "remoteEndpoint", s.remoteService(), remoteIpv4, remoteIpv6, remotePort);
     }
 
     if (!s.logs().isEmpty()) {
@@ -129,8 +135,8 @@ final class ZipkinJsonWriter {
       for (Map.Entry<String, String> e : tags.entrySet()) g.writeStringField(e.getKey(), e.getValue());
       g.writeEndObject();
     }
-    if (isTrue(reserved(s, ZipkinTags.DEBUG, false))) g.writeBooleanField("debug", true);
-    if (isTrue(reserved(s, ZipkinTags.SHARED, false))) g.writeBooleanField("shared", true);
+    if (isTrue(reserved(s, ZipkinTags.DEBUG))) g.writeBooleanField("debug", true);
+    if (isTrue(reserved(s, ZipkinTags.SHARED))) g.writeBooleanField("shared", true);
     g.writeEndObject();
   }
 
@@ -155,12 +161,12 @@ final class ZipkinJsonWriter {
   }
 
   private static void writeEndpoint(
-      JsonGenerator g, String field, String service, String address, Integer port) throws IOException {
+      JsonGenerator g, String field, String service, String ipv4, String ipv6, Integer port)
+      throws IOException {
     g.writeObjectFieldStart(field);
     if (!service.isEmpty()) g.writeStringField("serviceName", service);
-    if (address != null && !address.isEmpty()) {
-      g.writeStringField(address.indexOf(':') >= 0 ? "ipv6" : "ipv4", address);
-    }
+    if (ipv4 != null && !ipv4.isEmpty()) g.writeStringField("ipv4", ipv4);
+    if (ipv6 != null && !ipv6.isEmpty()) g.writeStringField("ipv6", ipv6);
     if (port != null) g.writeNumberField("port", port);
     g.writeEndObject();
   }
@@ -186,16 +192,8 @@ final class ZipkinJsonWriter {
     return out;
   }
 
-  private static String reserved(Span s, String key, boolean alsoResource) {
+  private static String reserved(Span s, String key) {
     TagValue v = s.tag(key);
-    if (v == null && alsoResource) {
-      for (Tag t : s.resource()) {
-        if (t.key().equals(key)) {
-          v = t.value();
-          break;
-        }
-      }
-    }
     return v == null ? null : v.asString();
   }
 

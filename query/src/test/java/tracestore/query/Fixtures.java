@@ -42,7 +42,7 @@ final class Fixtures {
             .durationNanos(150 * MS)
             .addTag("http.method", "GET")
             .addTag(Tag.of("http.status_code", 200L))
-            .addTag(ZipkinTags.LOCAL_ADDRESS, "10.0.0.1")
+            .addTag(ZipkinTags.LOCAL_IPV4, "10.0.0.1")
             .addTag(Tag.of(ZipkinTags.LOCAL_PORT, 8080L))
             .build();
     Span a2 =
@@ -56,7 +56,8 @@ final class Fixtures {
             .startEpochNanos(T0 + 10 * MS)
             .durationNanos(100 * MS + 500)
             .remoteService("payment")
-            .addTag(ZipkinTags.REMOTE_ADDRESS, "10.0.0.2")
+            .addTag(ZipkinTags.REMOTE_IPV4, "10.0.0.2")
+            .addTag(ZipkinTags.REMOTE_IPV6, "2001:db8::c002")
             .addTag(Tag.of(ZipkinTags.REMOTE_PORT, 9000L))
             .status(StatusCode.ERROR, "card declined")
             .build();
@@ -72,7 +73,8 @@ final class Fixtures {
             .durationNanos(95 * MS)
             .addTag("error", "card declined")
             .addTag(Tag.of(ZipkinTags.SHARED, true))
-            .addResource(Tag.of(ZipkinTags.LOCAL_ADDRESS, "2001:db8::c001"))
+            .addTag(ZipkinTags.LOCAL_IPV6, "2001:db8::c001")
+            .addResource(Tag.of("host.name", "pay-1"))
             .addLog(SpanLog.of(T0 + 20 * MS, "retry"))
             .addLog(new SpanLog(T0 + 30 * MS, "gave up", List.of(Tag.of("reason", "timeout"))))
             .build();

@@ -1,46 +1,44 @@
 package tracestore.storage.model;
 
 /**
- * Reserved tag keys that carry the Zipkin v2 fields the model has no field for. Zipkin ingest writes
- * them, and the Zipkin query API reads them back into endpoints and flags (and leaves them out of
- * the rendered {@code tags}). One place, so both directions agree.
+ * Reserved tag keys that carry the Zipkin v2 fields the model has no field for: endpoint addresses
+ * and ports, {@code shared} and {@code debug}. Zipkin ingest writes them; the Zipkin query API reads
+ * them back into {@code localEndpoint}/{@code remoteEndpoint} and the flags, and leaves them out of
+ * the rendered {@code tags}. They live here, in storage-api, so both directions share one list
+ * (ingest and query may not depend on each other).
  *
- * <p>The endpoint keys are OpenTelemetry semantic-convention attributes, so OTLP spans that carry
- * them also show their addresses in Zipkin's UI. Values: addresses are IPv4 or IPv6 text; ports are
- * {@link TagValue.Int}; flags are {@link TagValue.Bool} {@code true} (absent means false).
+ * <p>Values: addresses are text as Zipkin normalises them; ports are {@link TagValue.Int}; the
+ * flags are {@link TagValue.Bool} {@code true}, present only when set.
  *
- * <p>Mapping of the rest (no reserved keys needed): {@code localEndpoint.serviceName} is {@link
+ * <p>The rest of the mapping needs no reserved key: {@code localEndpoint.serviceName} is {@link
  * Span#service()}, {@code remoteEndpoint.serviceName} is {@link Span#remoteService()}, annotations
- * are {@link SpanLog}s (value = name, no fields), timestamps and durations are converted between
- * micros and nanos, an {@code error} tag stays a tag.
+ * are {@link SpanLog}s (value = name, no fields), microseconds become nanoseconds, Zipkin tags are
+ * string tags (an {@code error} tag stays a tag). See docs/ingest.md.
  */
 public final class ZipkinTags {
-  /** {@code localEndpoint.ipv4} or {@code ipv6}. */
-  public static final String LOCAL_ADDRESS = "network.local.address";
+  public static final String LOCAL_IPV4 = "zipkin.local.ipv4";
+  public static final String LOCAL_IPV6 = "zipkin.local.ipv6";
+  public static final String LOCAL_PORT = "zipkin.local.port";
+  public static final String REMOTE_IPV4 = "zipkin.remote.ipv4";
+  public static final String REMOTE_IPV6 = "zipkin.remote.ipv6";
+  public static final String REMOTE_PORT = "zipkin.remote.port";
 
-  /** {@code localEndpoint.port}. */
-  public static final String LOCAL_PORT = "network.local.port";
-
-  /** {@code remoteEndpoint.ipv4} or {@code ipv6}. */
-  public static final String REMOTE_ADDRESS = "network.peer.address";
-
-  /** {@code remoteEndpoint.port}. */
-  public static final String REMOTE_PORT = "network.peer.port";
-
-  /** Zipkin's {@code shared} flag: this span joins one started by another host. */
+  /** Present (true) only when the span is {@code shared}. */
   public static final String SHARED = "zipkin.shared";
 
-  /** Zipkin's {@code debug} flag. */
+  /** Present (true) only when the span is {@code debug}. */
   public static final String DEBUG = "zipkin.debug";
 
   private ZipkinTags() {}
 
-  /** True for the keys above, which renderers show as fields rather than tags. */
+  /** True for the keys above, which renderers show as Zipkin fields rather than tags. */
   public static boolean isReserved(String key) {
     switch (key) {
-      case LOCAL_ADDRESS:
+      case LOCAL_IPV4:
+      case LOCAL_IPV6:
       case LOCAL_PORT:
-      case REMOTE_ADDRESS:
+      case REMOTE_IPV4:
+      case REMOTE_IPV6:
       case REMOTE_PORT:
       case SHARED:
       case DEBUG:
