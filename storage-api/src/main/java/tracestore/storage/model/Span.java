@@ -406,7 +406,8 @@ public final class Span {
 
     /**
      * @throws IllegalArgumentException naming the field, when an id is zero or missing, the service
-     *     is empty, a time is negative, a span is its own parent, or a tag key is empty
+     *     is empty, a time is negative, the end time overflows a long, a span is its own parent, or a
+     *     tag or resource key is empty
      */
     public Span build() {
       if (traceId == null || traceId.isZero()) {
@@ -425,8 +426,22 @@ public final class Span {
         throw new IllegalArgumentException("startEpochNanos < 0: " + startEpochNanos);
       }
       if (durationNanos < 0) throw new IllegalArgumentException("durationNanos < 0: " + durationNanos);
+      if (startEpochNanos + durationNanos < 0) {
+        // Both are non-negative here, so a negative sum is an overflow of endEpochNanos().
+        throw new IllegalArgumentException(
+            "startEpochNanos + durationNanos overflows: " + startEpochNanos + " + " + durationNanos);
+      }
       for (int i = 0, n = tags.size(); i < n; i++) {
-        if (tags.get(i).key().isEmpty()) throw new IllegalArgumentException("tag key is empty");
+        if (tags.get(i).key().isEmpty()) {
+          throw new IllegalArgumentException(
+              "tag key is empty at tags[" + i + "] of span " + SpanId.toHex(spanId));
+        }
+      }
+      for (int i = 0, n = resource.size(); i < n; i++) {
+        if (resource.get(i).key().isEmpty()) {
+          throw new IllegalArgumentException(
+              "resource key is empty at resource[" + i + "] of span " + SpanId.toHex(spanId));
+        }
       }
       return new Span(this);
     }
