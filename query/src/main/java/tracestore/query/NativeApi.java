@@ -14,6 +14,7 @@ import tracestore.storage.SearchResult;
 import tracestore.storage.TraceHit;
 import tracestore.storage.TraceReader;
 import tracestore.storage.model.Span;
+import tracestore.storage.model.Trace;
 import tracestore.storage.model.TraceId;
 
 /**
@@ -155,7 +156,7 @@ final class NativeApi {
         g.writeStringField("traceId", ZipkinJsonWriter.traceIdHex(h.traceId()));
         g.writeNumberField("matchStartEpochNanos", h.startEpochNanos());
         List<Span> t = byId.get(h.traceId());
-        if (t != null) writeSummary(g, TraceSummary.of(t));
+        if (t != null) writeSummary(g, TraceSummary.of(Trace.of(t)));
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -183,6 +184,6 @@ final class NativeApi {
     TraceId id = Params.traceId("traceId", raw == null ? "" : raw);
     List<Span> spans = reader.getTrace(id);
     if (spans.isEmpty()) throw new NotFoundException("trace " + ZipkinJsonWriter.traceIdHex(id) + " not found");
-    return Handlers.json(NativeTraceWriter.write(spans));
+    return Handlers.json(NativeTraceWriter.write(Trace.of(spans)));
   }
 }
