@@ -26,7 +26,7 @@ class NativeApiTest {
   static void start() {
     server =
         new TestServer(
-            QueryService.newBuilder(new InMemoryReader(Fixtures.spans()))
+            QueryService.newBuilder(TestStores.readerWith(Fixtures.spans()))
                 .clock(Fixtures.CLOCK)
                 .ui(false)
                 .build());

@@ -111,7 +111,7 @@ class SearchCorrectnessTest {
   static void startServer() {
     server =
         new TestServer(
-            QueryService.newBuilder(new InMemoryReader(dataset()))
+            QueryService.newBuilder(TestStores.readerWith(dataset()))
                 .clock(Fixtures.CLOCK)
                 .ui(false)
                 .build());

@@ -33,7 +33,7 @@ class ZipkinApiTest {
   static void start() {
     server =
         new TestServer(
-            QueryService.newBuilder(new InMemoryReader(Fixtures.spans())).clock(Fixtures.CLOCK).build());
+            QueryService.newBuilder(TestStores.readerWith(Fixtures.spans())).clock(Fixtures.CLOCK).build());
   }
 
   @AfterAll
@@ -173,7 +173,7 @@ class ZipkinApiTest {
   void dependencies_boundedAndSaysSo() {
     try (TestServer small =
         new TestServer(
-            QueryService.newBuilder(new InMemoryReader(Fixtures.spans()))
+            QueryService.newBuilder(TestStores.readerWith(Fixtures.spans()))
                 .clock(Fixtures.CLOCK)
                 .dependencyTraceLimit(1)
                 .ui(false)
