@@ -1,9 +1,11 @@
 package tracestore.query;
 
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import java.util.ArrayList;
@@ -56,8 +58,8 @@ final class ZipkinApi {
     sb.service(prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
   }
 
-  private com.linecorp.armeria.server.HttpService handler(Handlers.Handler h) {
-    return Handlers.blocking(h, config.executor());
+  private HttpService handler(Handlers.Handler h) {
+    return Handlers.blocking(h, config.executor(), config.readPermits());
   }
 
   private static HttpResponse strings(List<String> values) {
@@ -202,7 +204,7 @@ final class ZipkinApi {
             .add(QueryService.LINKED_TRACES_HEADER, Integer.toString(linked))
             .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(complete))
             .build(),
-        com.linecorp.armeria.common.HttpData.wrap(body));
+        HttpData.wrap(body));
   }
 
   /** Loads traces in the order given, unknown ones omitted, in bounded batches. */

@@ -16,7 +16,7 @@ final class TestServer implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
   TestServer(QueryService service) {
-    ServerBuilder sb = Server.builder().http(0);
+    ServerBuilder sb = Server.builder().http(0).gracefulShutdownTimeoutMillis(0, 0);
     service.registerOn(sb);
     server = sb.build();
     server.start().join();
