@@ -204,6 +204,7 @@ public final class Span {
         && scopeVersion.equals(s.scopeVersion);
   }
 
+  /** Stable across JVM runs: it depends only on the field values. */
   @Override
   public int hashCode() {
     int h = traceId.hashCode();
@@ -211,10 +212,10 @@ public final class Span {
     h = 31 * h + Long.hashCode(parentSpanId);
     h = 31 * h + name.hashCode();
     h = 31 * h + service.hashCode();
-    h = 31 * h + kind.hashCode();
+    h = 31 * h + kind.ordinal(); // not Enum.hashCode(), which changes from one JVM run to the next
     h = 31 * h + Long.hashCode(startEpochNanos);
     h = 31 * h + Long.hashCode(durationNanos);
-    h = 31 * h + statusCode.hashCode();
+    h = 31 * h + statusCode.ordinal();
     h = 31 * h + statusMessage.hashCode();
     h = 31 * h + remoteService.hashCode();
     h = 31 * h + tags.hashCode();

@@ -35,8 +35,6 @@ public final class TraceNode {
   int flags;
   long selfTimeNanos;
   long criticalPathNanos;
-  /** The next node with the same span id, in trace order; assembly only. */
-  TraceNode nextSameId;
 
   TraceNode(Span span, int index, int copies) {
     this.span = span;

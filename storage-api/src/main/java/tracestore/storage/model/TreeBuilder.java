@@ -27,9 +27,9 @@ final class TreeBuilder {
   /** Links {@code nodes} (sorted in trace order) and returns the root. */
   static TraceNode link(TraceNode[] nodes) {
     int n = nodes.length;
-    HashMap<Long, TraceNode> firstById = new HashMap<>(n * 2);
-    for (int i = n - 1; i >= 0; i--) {
-      nodes[i].nextSameId = firstById.put(nodes[i].span().spanId(), nodes[i]);
+    HashMap<Long, SameId> byId = new HashMap<>(n * 2);
+    for (TraceNode node : nodes) {
+      byId.computeIfAbsent(node.span().spanId(), k -> new SameId()).add(node);
     }
 
     int[] parent = new int[n];
@@ -38,7 +38,7 @@ final class TreeBuilder {
       TraceNode node = nodes[i];
       Span s = node.span();
       if (s.kind() == SpanKind.SERVER) {
-        TraceNode client = sharedClient(firstById.get(s.spanId()));
+        TraceNode client = byId.get(s.spanId()).firstClient;
         if (client != null) {
           parent[i] = client.index;
           node.flag(TraceNode.Flag.SHARED);
@@ -46,14 +46,13 @@ final class TreeBuilder {
         }
       }
       if (s.parentSpanId() == 0) continue;
-      TraceNode p = pickParent(firstById.get(s.parentSpanId()), s.service());
-      if (p == null) {
+      SameId candidates = byId.get(s.parentSpanId());
+      if (candidates == null) {
         node.flag(TraceNode.Flag.ORPHAN);
       } else {
-        parent[i] = p.index;
+        parent[i] = candidates.parentFor(s.service()).index;
       }
     }
-    for (TraceNode node : nodes) node.nextSameId = null;
 
     breakCycles(nodes, parent);
 
@@ -82,26 +81,46 @@ final class TreeBuilder {
     return root;
   }
 
-  private static TraceNode sharedClient(TraceNode sameId) {
-    for (TraceNode c = sameId; c != null; c = c.nextSameId) {
-      if (c.span().kind() == SpanKind.CLIENT) return c;
-    }
-    return null;
-  }
+  /**
+   * The nodes that share one span id (usually one; two for a shared span), with the answers to
+   * the lookups precomputed, so a lookup is O(1) however many nodes share the id.
+   */
+  private static final class SameId {
+    TraceNode first;
+    TraceNode firstClient;
+    TraceNode firstServer;
+    /** Per service: {first node, first SERVER node}; only once a second node arrives. */
+    HashMap<String, TraceNode[]> byService;
 
-  private static TraceNode pickParent(TraceNode candidates, String service) {
-    TraceNode sameServiceServer = null, sameService = null, server = null;
-    for (TraceNode c = candidates; c != null; c = c.nextSameId) {
-      boolean same = c.span().service().equals(service);
-      boolean isServer = c.span().kind() == SpanKind.SERVER;
-      if (same && isServer && sameServiceServer == null) sameServiceServer = c;
-      if (same && sameService == null) sameService = c;
-      if (isServer && server == null) server = c;
+    /** Nodes arrive in trace order, so "first" means earliest. */
+    void add(TraceNode node) {
+      SpanKind kind = node.span().kind();
+      if (kind == SpanKind.CLIENT && firstClient == null) firstClient = node;
+      if (kind == SpanKind.SERVER && firstServer == null) firstServer = node;
+      if (first == null) {
+        first = node;
+        return;
+      }
+      if (byService == null) {
+        byService = new HashMap<>(4);
+        index(first);
+      }
+      index(node);
     }
-    if (sameServiceServer != null) return sameServiceServer;
-    if (sameService != null) return sameService;
-    if (server != null) return server;
-    return candidates;
+
+    private void index(TraceNode node) {
+      TraceNode[] slot = byService.computeIfAbsent(node.span().service(), k -> new TraceNode[2]);
+      if (slot[0] == null) slot[0] = node;
+      if (slot[1] == null && node.span().kind() == SpanKind.SERVER) slot[1] = node;
+    }
+
+    /** Prefers the child's own service (its SERVER node first), then a SERVER, then the earliest. */
+    TraceNode parentFor(String childService) {
+      if (byService == null) return first;
+      TraceNode[] slot = byService.get(childService);
+      if (slot != null) return slot[1] != null ? slot[1] : slot[0];
+      return firstServer != null ? firstServer : first;
+    }
   }
 
   /** Finds each cycle of parent links with one walk per node (O(n) total) and cuts it. */

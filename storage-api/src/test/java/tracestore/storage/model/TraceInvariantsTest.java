@@ -3,31 +3,54 @@ package tracestore.storage.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Seeded random traces: whatever their shape, the assembled trace keeps its invariants. */
 class TraceInvariantsTest {
 
+  static final Set<TraceNode.Flag> FLAGS_SEEN = EnumSet.noneOf(TraceNode.Flag.class);
+
+  @AfterAll
+  static void theDamageExercisedTheRepairs() {
+    assertThat(FLAGS_SEEN)
+        .contains(TraceNode.Flag.ORPHAN, TraceNode.Flag.CYCLE, TraceNode.Flag.MERGED);
+  }
+
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20})
   void randomTraces(long seed) {
     Random r = new Random(seed);
     List<Span> spans = TraceFixtures.randomTrace(r, 1 + r.nextInt(300));
-    // Damage some: drop a few spans (orphans) and replay a few (duplicates).
+    // Damage some: drop a few spans (orphans), replay a few (duplicates), send a few in two parts
+    // (a start-only copy), and point a few at a random span (which can close cycles).
     List<Span> received = new ArrayList<>();
+    int distinct = 0;
     for (Span s : spans) {
       if (s.parentSpanId() != 0 && r.nextInt(15) == 0) continue;
+      if (s.parentSpanId() != 0 && r.nextInt(25) == 0) {
+        long other = 1 + r.nextInt(spans.size());
+        if (other != s.spanId()) s = s.toBuilder().parentSpanId(other).build();
+      }
       received.add(s);
+      distinct++;
       if (r.nextInt(10) == 0) received.add(s);
+      if (r.nextInt(10) == 0) received.add(s.toBuilder().durationNanos(0).tags(List.of()).build());
     }
     Trace t = Trace.of(TraceFixtures.shuffled(received, seed));
+    for (TraceNode n : t.nodes()) FLAGS_SEEN.addAll(n.flags());
     assertInvariants(t);
     TraceTimingTest.assertSharesSum(t);
-    assertThat(t.spanCount()).isEqualTo(new HashSet<>(received).size());
+    assertThat(t.spanCount()).isEqualTo(distinct);
+    assertThat(new HashSet<>(t.spans())).containsAll(new HashSet<>(received).stream()
+        .filter(x -> received.stream().noneMatch(y -> y != x && SpanMerger.sameIdentity(x, y)))
+        .toList());
     // Shuffling again changes nothing.
     Trace again = Trace.of(TraceFixtures.shuffled(received, seed + 100));
     assertThat(again.spans()).isEqualTo(t.spans());

@@ -71,6 +71,26 @@ class TraceScaleTest {
   }
 
   @Test
+  void manySpansShareOneId() {
+    // Hostile: half the spans carry span id 2 (one per service), the other half name 2 as parent.
+    // Each lookup must stay O(1), and each child must find the span of its own service.
+    int half = N / 2;
+    List<Span> spans = new ArrayList<>(N);
+    spans.add(s(1, 0, "root", 0, 1_000_000));
+    for (int i = 0; i < half; i++) spans.add(s(2, 1, "svc" + i, i, i + 100));
+    for (int i = 0; i < half - 1; i++) spans.add(s(3 + i, 2, "svc" + i, i + 10, i + 20));
+    Trace t = Trace.of(shuffled(spans, 14));
+    assertThat(t.spanCount()).isEqualTo(N);
+    for (TraceNode n : t.nodes()) {
+      if (n.span().spanId() > 2) {
+        assertThat(n.parent().span().spanId()).isEqualTo(2);
+        assertThat(n.parent().span().service()).isEqualTo(n.span().service());
+      }
+    }
+    TraceInvariantsTest.assertInvariants(t);
+  }
+
+  @Test
   void everySpanAnOrphan() {
     List<Span> spans = new ArrayList<>(N);
     for (int i = 1; i <= N; i++) spans.add(s(i, N + i, "svc", i, i + 10));

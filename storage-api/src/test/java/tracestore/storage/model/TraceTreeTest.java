@@ -159,7 +159,7 @@ class TraceTreeTest {
                 s(1, 0, "web", 0, 100),
                 s(2, 3, "a", 30, 40),
                 s(3, 2, "b", 20, 50),
-                s(4, 4 + 1, "c", 60, 70),
+                s(4, 5, "c", 60, 70),
                 s(5, 4, "d", 61, 65)));
     assertThat(t.root().span().spanId()).isEqualTo(1);
     assertThat(node(t, 3).flags()).containsExactly(Flag.CYCLE);
