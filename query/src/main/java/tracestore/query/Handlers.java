@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.encoding.EncodingService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -34,10 +35,11 @@ final class Handlers {
   /**
    * Runs {@code handler} on {@code executor}, or on Armeria's blocking task executor when null.
    * At most {@code permits}' worth of requests are queued or running at once; beyond that the
-   * answer is 503 with {@code Retry-After}, so the executor's queue stays bounded.
+   * answer is 503 with {@code Retry-After}, so the executor's queue stays bounded. Responses are
+   * compressed when the client accepts it.
    */
   static HttpService blocking(Handler handler, Executor executor, Semaphore permits) {
-    return (ctx, req) -> {
+    HttpService service = (ctx, req) -> {
       if (!permits.tryAcquire()) return busy();
       try {
         return HttpResponse.of(
@@ -56,6 +58,8 @@ final class Handlers {
         return busy();
       }
     };
+    // gzip/deflate/brotli when the client accepts it: a 1,000-span trace is ~270 KB of JSON.
+    return service.decorate(EncodingService.newDecorator());
   }
 
   private static HttpResponse busy() {

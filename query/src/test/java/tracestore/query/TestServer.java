@@ -43,6 +43,24 @@ final class TestServer implements AutoCloseable {
     }
   }
 
+  /** GET with {@code Accept-Encoding: gzip}; the body is left as bytes. */
+  HttpResponse<byte[]> getGzip(String pathAndQuery) {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
+            .timeout(Duration.ofSeconds(30))
+            .header("Accept-Encoding", "gzip")
+            .GET()
+            .build();
+    try {
+      return client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   static String enc(String s) {
     return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
   }

@@ -111,6 +111,18 @@ class ZipkinApiTest {
   }
 
   @Test
+  void responsesAreGzippedWhenAccepted() throws IOException {
+    String plain = server.get("/api/v2/traces").body();
+    HttpResponse<byte[]> r = server.getGzip("/api/v2/traces");
+    assertThat(r.headers().firstValue("content-encoding")).contains("gzip");
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo(plain);
+    }
+    assertThat(r.body().length).isLessThan(plain.length());
+  }
+
+  @Test
   void tracesWithDefaults_newestFirst() {
     // endTs defaults to now (the fixed clock), lookback to a day: both traces, newest first.
     assertShape("/traces", traces("trace-checkout.json", "trace-batch.json"));
