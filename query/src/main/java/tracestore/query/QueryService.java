@@ -50,6 +50,7 @@ public final class QueryService {
   private final Clock clock;
   private final Executor executor;
   private final boolean ui;
+  private final int maxServicesPerSearch;
   private final Semaphore readPermits;
 
   private QueryService(Builder b) {
@@ -61,6 +62,7 @@ public final class QueryService {
     clock = b.clock;
     executor = b.executor;
     ui = b.ui;
+    maxServicesPerSearch = b.maxServicesPerSearch;
     readPermits = new Semaphore(b.maxConcurrentReads);
   }
 
@@ -112,6 +114,10 @@ public final class QueryService {
     return readPermits;
   }
 
+  int maxServicesPerSearch() {
+    return maxServicesPerSearch;
+  }
+
   /** Null means the server's blocking task executor. */
   Executor executor() {
     return executor;
@@ -128,6 +134,7 @@ public final class QueryService {
     private Executor executor;
     private boolean ui = true;
     private int maxConcurrentReads = 64;
+    private int maxServicesPerSearch = 100;
 
     private Builder(TraceReader reader) {
       this.reader = Objects.requireNonNull(reader, "reader == null");
@@ -185,6 +192,16 @@ public final class QueryService {
       return this;
     }
 
+    /**
+     * A Zipkin search by span name, remote service, tags or duration without {@code serviceName}
+     * runs one storage search per service; above this many services it answers 400 asking for
+     * {@code serviceName}. Default 100.
+     */
+    public Builder maxServicesPerSearch(int max) {
+      this.maxServicesPerSearch = max;
+      return this;
+    }
+
     /** Serve Zipkin's UI under {@code /zipkin/}. Default true. */
     public Builder ui(boolean ui) {
       this.ui = ui;
@@ -201,6 +218,9 @@ public final class QueryService {
       }
       if (dependencyTraceLimit < 1) {
         throw new IllegalArgumentException("dependencyTraceLimit must be >= 1: " + dependencyTraceLimit);
+      }
+      if (maxServicesPerSearch < 1) {
+        throw new IllegalArgumentException("maxServicesPerSearch must be >= 1: " + maxServicesPerSearch);
       }
       if (maxConcurrentReads < 1) {
         throw new IllegalArgumentException("maxConcurrentReads must be >= 1: " + maxConcurrentReads);

@@ -151,6 +151,33 @@ class ZipkinApiTest {
   }
 
   @Test
+  void tracesWithoutServiceName_searchEachService() {
+    assertShape("/traces?annotationQuery=" + enc("db.system=postgresql"), traces("trace-checkout.json"));
+    assertShape("/traces?annotationQuery=" + enc("http.method=GET and db.system=postgresql"), JSON.createArrayNode());
+    assertShape("/traces?spanName=nightly-report", traces("trace-batch.json"));
+    assertShape("/traces?minDuration=100000", traces("trace-checkout.json"));
+    assertShape("/traces?remoteServiceName=postgres", traces("trace-checkout.json"));
+    assertShape("/traces?annotationQuery=error", traces("trace-checkout.json"));
+  }
+
+  @Test
+  void tracesWithoutServiceName_boundedByServiceCount() {
+    try (TestServer small =
+        new TestServer(
+            QueryService.newBuilder(TestStores.readerWith(Fixtures.spans()))
+                .clock(Fixtures.CLOCK)
+                .maxServicesPerSearch(2)
+                .ui(false)
+                .build())) {
+      HttpResponse<String> r = small.get("/api/v2/traces?annotationQuery=" + enc("http.method=GET"));
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("serviceName is required").contains("3 services");
+      assertThat(small.get("/api/v2/traces?serviceName=frontend&annotationQuery=" + enc("http.method=GET")).statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
   void tracesTimeWindow_endTsAndLookbackAreMillis() {
     long checkoutMillis = Fixtures.T0 / 1_000_000;
     assertShape("/traces?endTs=" + checkoutMillis + "&lookback=1", traces("trace-checkout.json"));
@@ -228,8 +255,6 @@ class ZipkinApiTest {
         "/traces?serviceName=a&minDuration=20&maxDuration=10|maxDuration",
         "/traces?endTs=yesterday|endTs",
         "/traces?lookback=-1|lookback",
-        "/traces?spanName=get|serviceName",
-        "/traces?annotationQuery=http.method%3DGET|serviceName",
         "/traces?serviceName=a&annotationQuery=retry|key=value",
         "/traces?serviceName=a&annotationQuery=%3Dvalue|annotationQuery",
         "/dependencies|endTs",
