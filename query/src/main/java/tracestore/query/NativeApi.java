@@ -35,10 +35,10 @@ final class NativeApi {
   }
 
   void registerOn(ServerBuilder sb, String prefix) {
-    sb.service(prefix + "/services", handler((ctx, p) -> services()));
-    sb.service(prefix + "/services/{service}/operations", handler((ctx, p) -> operations(ctx)));
-    sb.service(prefix + "/search", handler((ctx, p) -> search(p)));
-    sb.service(prefix + "/traces/{traceId}", handler((ctx, p) -> trace(ctx)));
+    Handlers.get(sb, prefix + "/services", handler((ctx, p) -> services()));
+    Handlers.get(sb, prefix + "/services/{service}/operations", handler((ctx, p) -> operations(ctx)));
+    Handlers.get(sb, prefix + "/search", handler((ctx, p) -> search(p)));
+    Handlers.get(sb, prefix + "/traces/{traceId}", handler((ctx, p) -> trace(ctx)));
   }
 
   private HttpService handler(Handlers.Handler h) {

@@ -46,19 +46,17 @@ final class ZipkinApi {
 
   /** Registers every endpoint under {@code prefix}, for example {@code /api/v2}. */
   void registerOn(ServerBuilder sb, String prefix) {
-    sb.service(prefix + "/services", handler((ctx, p) -> strings(reader.services())));
-    sb.service(prefix + "/spans", handler((ctx, p) -> spanNames(p)));
-    sb.service(
-        prefix + "/remoteServices",
+    Handlers.get(sb, prefix + "/services", handler((ctx, p) -> strings(reader.services())));
+    Handlers.get(sb, prefix + "/spans", handler((ctx, p) -> spanNames(p)));
+    Handlers.get(sb, prefix + "/remoteServices",
         handler((ctx, p) -> strings(reader.remoteServices(p.required("serviceName")))));
-    sb.service(prefix + "/traces", handler((ctx, p) -> traces(p)));
-    sb.service(prefix + "/trace/{traceId}", handler((ctx, p) -> trace(ctx)));
-    sb.service(prefix + "/traceMany", handler((ctx, p) -> traceMany(p)));
-    sb.service(prefix + "/autocompleteKeys", handler((ctx, p) -> autocompleteKeys()));
-    sb.service(
-        prefix + "/autocompleteValues",
+    Handlers.get(sb, prefix + "/traces", handler((ctx, p) -> traces(p)));
+    Handlers.get(sb, prefix + "/trace/{traceId}", handler((ctx, p) -> trace(ctx)));
+    Handlers.get(sb, prefix + "/traceMany", handler((ctx, p) -> traceMany(p)));
+    Handlers.get(sb, prefix + "/autocompleteKeys", handler((ctx, p) -> autocompleteKeys()));
+    Handlers.get(sb, prefix + "/autocompleteValues",
         handler((ctx, p) -> strings(reader.tagValues(p.required("key")))));
-    sb.service(prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
+    Handlers.get(sb, prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
   }
 
   private HttpService handler(Handlers.Handler h) {
