@@ -3,6 +3,11 @@ package tracestore.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
@@ -129,26 +134,26 @@ class QueryServiceTest {
 
   @Test
   void onlyGetAndHeadAreTaken_soIngestCanPostOnTheSamePaths() throws Exception {
-    com.linecorp.armeria.server.ServerBuilder sb =
-        com.linecorp.armeria.server.Server.builder().http(0).gracefulShutdownTimeoutMillis(0, 0);
+    ServerBuilder sb =
+        Server.builder().http(0).gracefulShutdownTimeoutMillis(0, 0);
     sb.route().post("/api/v2/spans").build((ctx, req) -> com.linecorp.armeria.common.HttpResponse.of(202));
     QueryService.newBuilder(new ScriptedReader(() -> {})).build().registerOn(sb);
-    com.linecorp.armeria.server.Server server = sb.build();
+    Server server = sb.build();
     server.start().join();
     try {
-      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
-      java.net.URI spans = java.net.URI.create("http://127.0.0.1:" + server.activeLocalPort() + "/api/v2/spans");
+      HttpClient client = HttpClient.newHttpClient();
+      URI spans = URI.create("http://127.0.0.1:" + server.activeLocalPort() + "/api/v2/spans");
       HttpResponse<String> post = client.send(
-          java.net.http.HttpRequest.newBuilder(spans).POST(java.net.http.HttpRequest.BodyPublishers.ofString("[]")).build(),
+          HttpRequest.newBuilder(spans).POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(202);
       HttpResponse<String> get = client.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(spans + "?serviceName=a")).GET().build(),
+          HttpRequest.newBuilder(URI.create(spans + "?serviceName=a")).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(get.statusCode()).isEqualTo(200);
       assertThat(get.body()).isEqualTo("[]");
       HttpResponse<String> delete = client.send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(spans + "?serviceName=a")).DELETE().build(),
+          HttpRequest.newBuilder(URI.create(spans + "?serviceName=a")).DELETE().build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(delete.statusCode()).isEqualTo(405);
     } finally {
