@@ -214,35 +214,14 @@ final class ZipkinApi {
     long start = Math.max(0, endTs - lookback) * NANOS_PER_MILLI;
     long end = endTs * NANOS_PER_MILLI + NANOS_PER_MILLI - 1;
 
-    // Until retention's rollups are read here, links come from raw traces in the range, bounded
-    // by dependencyTraceLimit: the response says how many traces were linked and whether all were.
-    int budget = config.dependencyTraceLimit();
-    DependencyLinker linker = new DependencyLinker();
-    String cursor = null;
-    int linked = 0;
-    boolean complete;
-    while (true) {
-      SearchResult page =
-          reader.search(
-              SearchRequest.newBuilder()
-                  .timeRange(start, end)
-                  .limit(Math.min(FETCH_BATCH, budget - linked))
-                  .cursor(cursor)
-                  .build());
-      List<TraceId> ids = new ArrayList<>();
-      for (TraceHit h : page.hits()) ids.add(h.traceId());
-      for (List<Span> t : reader.getTraces(ids)) linker.putTrace(t);
-      linked += ids.size();
-      complete = page.complete();
-      if (complete || linked >= budget) break;
-      cursor = page.nextCursor();
-    }
-    byte[] body = ZipkinJsonWriter.links(linker.links());
+    DependencyLinker.Result links =
+        DependencyLinker.fromRawTraces(reader, start, end, config.dependencyTraceLimit());
+    byte[] body = ZipkinJsonWriter.links(links.links());
     return HttpResponse.of(
         ResponseHeaders.builder(HttpStatus.OK)
             .contentType(MediaType.JSON_UTF_8)
-            .add(QueryService.LINKED_TRACES_HEADER, Integer.toString(linked))
-            .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(complete))
+            .add(QueryService.LINKED_TRACES_HEADER, Integer.toString(links.tracesLinked()))
+            .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(links.complete()))
             .build(),
         HttpData.wrap(body));
   }
