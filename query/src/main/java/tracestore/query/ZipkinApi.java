@@ -19,7 +19,6 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import tracestore.storage.Operation;
 import tracestore.storage.SearchRequest;
-import tracestore.storage.SearchResult;
 import tracestore.storage.TraceHit;
 import tracestore.storage.TraceReader;
 import tracestore.storage.model.Span;
