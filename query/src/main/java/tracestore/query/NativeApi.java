@@ -25,6 +25,8 @@ import tracestore.storage.model.TraceId;
  */
 final class NativeApi {
   static final int DEFAULT_LIMIT = 20;
+  /** Hits per page; pages are cheap to ask for, and each hit may load its trace for the summary. */
+  static final int MAX_LIMIT = 1000;
 
   private final QueryService config;
   private final TraceReader reader;
@@ -118,7 +120,7 @@ final class NativeApi {
             .minDurationNanos(minNanos)
             .maxDurationNanos(maxNanos)
             .errorOnly(p.bool("error"))
-            .limit(p.limit("limit", DEFAULT_LIMIT, SearchRequest.MAX_LIMIT))
+            .limit(p.limit("limit", DEFAULT_LIMIT, MAX_LIMIT))
             .cursor(p.nonBlank("cursor"));
     for (String tag : p.all("tag")) {
       int eq = tag.indexOf('=');

@@ -160,6 +160,7 @@ class NativeApiTest {
         "/api/native/search?tag=k%3Dv|service",
         "/api/native/search?operation=x|service",
         "/api/native/search?service=a&limit=0|limit",
+        "/api/native/search?service=a&limit=1001|limit",
         "/api/native/search?service=a&error=maybe|error",
         "/api/native/search?service=a&start=2000&end=1000|end",
         "/api/native/search?service=a&cursor=garbage|cursor",
