@@ -408,7 +408,7 @@ public final class Span {
     /**
      * @throws IllegalArgumentException naming the field, when an id is zero or missing, the service
      *     is empty, a time is negative, the end time overflows a long, a span is its own parent, or a
-     *     tag or resource key is empty
+     *     tag key is empty
      */
     public Span build() {
       if (traceId == null || traceId.isZero()) {
@@ -436,12 +436,6 @@ public final class Span {
         if (tags.get(i).key().isEmpty()) {
           throw new IllegalArgumentException(
               "tag key is empty at tags[" + i + "] of span " + SpanId.toHex(spanId));
-        }
-      }
-      for (int i = 0, n = resource.size(); i < n; i++) {
-        if (resource.get(i).key().isEmpty()) {
-          throw new IllegalArgumentException(
-              "resource key is empty at resource[" + i + "] of span " + SpanId.toHex(spanId));
         }
       }
       return new Span(this);

@@ -65,7 +65,7 @@ final class TreeBuilder {
       }
     }
 
-    // Children in index order, which is trace order: start time, then span id, service, kind.
+    // Children in index order, which is trace order: start time, then span id, kind, service.
     List<ArrayList<TraceNode>> kids = new ArrayList<>(Collections.nCopies(n, null));
     for (int i = 0; i < n; i++) {
       int p = parent[i];

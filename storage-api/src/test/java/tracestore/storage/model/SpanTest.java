@@ -177,11 +177,14 @@ class SpanTest {
   }
 
   @Test
-  void rejects_emptyResourceKey() {
-    assertThatThrownBy(() -> minimal().addResource(Tag.of("", "v")).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("resource key")
-        .hasMessageContaining("resource[0]");
+  void emptyKeysAllowedOutsideSpanTags() {
+    // Only span tags are indexed by key; resource, log and link tags may carry any key.
+    Span s =
+        minimal()
+            .addResource(Tag.of("", "v"))
+            .addLog(new SpanLog(1, "e", List.of(Tag.of("", "v"))))
+            .build();
+    assertThat(s.resource()).hasSize(1);
   }
 
   @Test
