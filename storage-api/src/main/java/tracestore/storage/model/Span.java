@@ -120,8 +120,14 @@ public final class Span {
     return durationNanos;
   }
 
+  /**
+   * Start plus duration, in nanoseconds since the epoch. Saturates at {@link Long#MAX_VALUE} (in
+   * the year 2262) rather than overflowing into a negative time, so a hostile duration cannot make
+   * a span end before it starts.
+   */
   public long endEpochNanos() {
-    return startEpochNanos + durationNanos;
+    long end = startEpochNanos + durationNanos;
+    return end < 0 ? Long.MAX_VALUE : end; // both are non-negative, so negative means overflow
   }
 
   public StatusCode statusCode() {
@@ -407,8 +413,7 @@ public final class Span {
 
     /**
      * @throws IllegalArgumentException naming the field, when an id is zero or missing, the service
-     *     is empty, a time is negative, the end time overflows a long, a span is its own parent, or a
-     *     tag key is empty
+     *     is empty, a time is negative, a span is its own parent, or a tag key is empty
      */
     public Span build() {
       if (traceId == null || traceId.isZero()) {
@@ -427,11 +432,6 @@ public final class Span {
         throw new IllegalArgumentException("startEpochNanos < 0: " + startEpochNanos);
       }
       if (durationNanos < 0) throw new IllegalArgumentException("durationNanos < 0: " + durationNanos);
-      if (startEpochNanos + durationNanos < 0) {
-        // Both are non-negative here, so a negative sum is an overflow of endEpochNanos().
-        throw new IllegalArgumentException(
-            "startEpochNanos + durationNanos overflows: " + startEpochNanos + " + " + durationNanos);
-      }
       for (int i = 0, n = tags.size(); i < n; i++) {
         if (tags.get(i).key().isEmpty()) {
           throw new IllegalArgumentException(

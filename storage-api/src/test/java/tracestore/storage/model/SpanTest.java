@@ -159,13 +159,15 @@ class SpanTest {
   }
 
   @Test
-  void rejects_endOverflow() {
-    assertThatThrownBy(
-            () -> minimal().startEpochNanos(Long.MAX_VALUE - 10).durationNanos(11).build())
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("overflows");
+  void endSaturatesInsteadOfOverflowing() {
+    Span huge = minimal().startEpochNanos(Long.MAX_VALUE - 10).durationNanos(11).build();
+    assertThat(huge.endEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    Span max = minimal().startEpochNanos(5).durationNanos(Long.MAX_VALUE).build();
+    assertThat(max.endEpochNanos()).isEqualTo(Long.MAX_VALUE);
     Span edge = minimal().startEpochNanos(Long.MAX_VALUE - 10).durationNanos(10).build();
     assertThat(edge.endEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    Span normal = minimal().startEpochNanos(100).durationNanos(23).build();
+    assertThat(normal.endEpochNanos()).isEqualTo(123);
   }
 
   @Test

@@ -193,6 +193,17 @@ class TraceTimingTest {
     assertSharesSum(t);
   }
 
+  @Test
+  void hostileDurationIsClippedNotOverflowed() {
+    Span huge = TraceFixtures.span(2, 1, "a", 50, 50).durationNanos(Long.MAX_VALUE).build();
+    Trace t = Trace.of(List.of(s(1, 0, "gw", 0, 100), huge));
+    assertThat(path(t)).containsExactly("1:0-50", "2:50-100");
+    assertThat(t.endEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(t.durationNanos()).isPositive();
+    assertThat(t.root().selfTimeNanos()).isEqualTo(50);
+    assertSharesSum(t);
+  }
+
   static Map<String, ServiceShare> byService(Trace t) {
     return t.serviceShares().stream()
         .collect(Collectors.toMap(ServiceShare::service, x -> x));
