@@ -120,14 +120,9 @@ public final class Span {
     return durationNanos;
   }
 
-  /**
-   * Start plus duration, in nanoseconds since the epoch. Saturates at {@link Long#MAX_VALUE} (in
-   * the year 2262) rather than overflowing into a negative time, so a hostile duration cannot make
-   * a span end before it starts.
-   */
+  /** Start plus duration, nanoseconds since the epoch; never overflows (the builder checks). */
   public long endEpochNanos() {
-    long end = startEpochNanos + durationNanos;
-    return end < 0 ? Long.MAX_VALUE : end; // both are non-negative, so negative means overflow
+    return startEpochNanos + durationNanos;
   }
 
   public StatusCode statusCode() {
@@ -413,7 +408,8 @@ public final class Span {
 
     /**
      * @throws IllegalArgumentException naming the field, when an id is zero or missing, the service
-     *     is empty, a time is negative, a span is its own parent, or a tag key is empty
+     *     is empty, a time is negative, the end time overflows a long, a span is its own parent, or a
+     *     tag or resource key is empty
      */
     public Span build() {
       if (traceId == null || traceId.isZero()) {
@@ -432,10 +428,21 @@ public final class Span {
         throw new IllegalArgumentException("startEpochNanos < 0: " + startEpochNanos);
       }
       if (durationNanos < 0) throw new IllegalArgumentException("durationNanos < 0: " + durationNanos);
+      if (startEpochNanos + durationNanos < 0) {
+        // Both are non-negative here, so a negative sum is an overflow of endEpochNanos().
+        throw new IllegalArgumentException(
+            "startEpochNanos + durationNanos overflows: " + startEpochNanos + " + " + durationNanos);
+      }
       for (int i = 0, n = tags.size(); i < n; i++) {
         if (tags.get(i).key().isEmpty()) {
           throw new IllegalArgumentException(
               "tag key is empty at tags[" + i + "] of span " + SpanId.toHex(spanId));
+        }
+      }
+      for (int i = 0, n = resource.size(); i < n; i++) {
+        if (resource.get(i).key().isEmpty()) {
+          throw new IllegalArgumentException(
+              "resource key is empty at resource[" + i + "] of span " + SpanId.toHex(spanId));
         }
       }
       return new Span(this);
