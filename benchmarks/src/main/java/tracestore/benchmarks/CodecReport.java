@@ -36,7 +36,8 @@ public final class CodecReport {
       ns.put(name, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
     }
     CodecDataset data = CodecDataset.create();
-    String report = table(data, ns);
+    Map<String, Double> cpu = CpuTimes.measure(data);
+    String report = table(data, ns, cpu);
     System.out.println();
     System.out.println(report);
     Path target = Path.of("benchmarks", "target");
@@ -44,7 +45,7 @@ public final class CodecReport {
     if (Files.isDirectory(target)) Files.writeString(target.resolve("codec-report.md"), report);
   }
 
-  private static String table(CodecDataset data, Map<String, double[]> ns) {
+  private static String table(CodecDataset data, Map<String, double[]> ns, Map<String, Double> cpu) {
     Map<String, Double> bytes = data.bytesPerSpan();
     StringBuilder b = new StringBuilder();
     b.append("Dataset: ").append(data.traceShape()).append(", RealisticTraces seed ")
@@ -85,7 +86,19 @@ public final class CodecReport {
           1e9 / dec[0]));
     }
     b.append("\n*derived: ours minus the LZ4 timing plus the zstd timing over the same bodies.\n");
+    b.append("\nThread CPU time per span of the same operations, measured in the same JVM after a ")
+        .append("warm-up (not JMH; insensitive to waiting for a core on a busy machine):\n\n");
+    b.append("| encoding | encode CPU ns/span | decode CPU ns/span | decode spans per CPU-second |\n");
+    b.append("|---|---:|---:|---:|\n");
+    cpuRow(b, "ours: chunk", cpu.get("oursEncode"), cpu.get("oursDecode"));
+    cpuRow(b, "Jackson JSON + LZ4", cpu.get("jsonLz4Encode"), cpu.get("jsonLz4Decode"));
+    cpuRow(b, "OTLP protobuf", cpu.get("otlpEncode"), cpu.get("otlpDecode"));
+    cpuRow(b, "OTLP protobuf + LZ4", cpu.get("otlpLz4Encode"), cpu.get("otlpLz4Decode"));
     return b.toString();
+  }
+
+  private static void cpuRow(StringBuilder b, String name, double enc, double dec) {
+    b.append(String.format("| %s | %.0f | %.0f | %,.0f |%n", name, enc, dec, 1e9 / dec));
   }
 
   private static double[] derived(double[] total, double[] minus, double[] plus) {
