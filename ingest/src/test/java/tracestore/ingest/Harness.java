@@ -24,7 +24,8 @@ final class Harness implements AutoCloseable {
             .config(config.toBuilder().otlpGrpcPort(0).otlpHttpPort(-1).zipkinPort(-1).build())
             .meterRegistry(registry)
             .build();
-    ServerBuilder sb = Server.builder();
+    // Tests read every answer before closing, so no quiet period is needed on stop.
+    ServerBuilder sb = Server.builder().gracefulShutdownTimeoutMillis(0, 0);
     ingest.registerOn(sb);
     server = sb.build();
     server.start().join();
