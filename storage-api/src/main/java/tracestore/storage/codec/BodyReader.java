@@ -105,8 +105,8 @@ final class BodyReader {
     if ((long) n * minBytesEach > left) {
       pos = at;
       throw corrupt(
-          what + " " + n + " cannot fit in the " + left + " bytes left (" + minBytesEach
-              + " bytes each at least)");
+          what + " " + n + " cannot fit in the " + left + " bytes left (at least " + minBytesEach
+              + " per item)");
     }
     return n;
   }
