@@ -97,7 +97,9 @@ public final class JdbcStorage implements Storage {
       this.partitions = null;
       this.maintenance = null;
     }
-    this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names);
+    IndexRows indexRows = b.indexRows != null ? b.indexRows
+        : dialect.partitioned() ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
+    this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names, indexRows);
     this.reader = new JdbcTraceReader(reads, dialect);
     this.rollups = new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions);
   }
@@ -221,6 +223,7 @@ public final class JdbcStorage implements Storage {
     Duration statementTimeout = Duration.ofSeconds(30);
     Duration sqliteBusyTimeout = Duration.ofSeconds(5);
     boolean migrate;
+    IndexRows indexRows; // null: the dialect's measured default
 
     Builder() {}
 
