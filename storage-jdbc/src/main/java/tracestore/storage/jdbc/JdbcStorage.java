@@ -100,7 +100,7 @@ public final class JdbcStorage implements Storage {
     IndexRows indexRows = b.indexRows != null ? b.indexRows
         : dialect.partitioned() ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
     this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names, indexRows);
-    this.reader = new JdbcTraceReader(reads, dialect);
+    this.reader = new JdbcTraceReader(reads, dialect, b.readConnections);
     this.rollups = new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions);
   }
 
@@ -224,6 +224,7 @@ public final class JdbcStorage implements Storage {
     Duration sqliteBusyTimeout = Duration.ofSeconds(5);
     boolean migrate;
     IndexRows indexRows; // null: the dialect's measured default
+    String applicationName = "tracestore"; // tests give each storage its own, to find its sessions
 
     Builder() {}
 
@@ -348,7 +349,7 @@ public final class JdbcStorage implements Storage {
       if (password != null) ds.setPassword(password);
       ds.setCurrentSchema(schema);
       ds.setOptions("-c statement_timeout=" + statementTimeout.toMillis());
-      ds.setApplicationName("tracestore");
+      ds.setApplicationName(applicationName);
       ds.setTcpKeepAlive(true);
       return ds;
     }
