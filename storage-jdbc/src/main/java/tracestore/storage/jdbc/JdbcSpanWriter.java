@@ -3,6 +3,7 @@ package tracestore.storage.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -116,9 +117,15 @@ final class JdbcSpanWriter implements SpanWriter {
     return out;
   }
 
+  /**
+   * Inserts names in one global order (type, then text, then kind), as chunks are: two batches that
+   * share new keys then lock them in the same order and cannot deadlock.
+   */
   private void writeNames(Connection c, List<Name> newNames) throws SQLException {
     Map<Name.Type, List<Name>> byType = new EnumMap<>(Name.Type.class);
-    for (Name n : newNames) byType.computeIfAbsent(n.type(), t -> new ArrayList<>()).add(n);
+    List<Name> sorted = new ArrayList<>(newNames);
+    sorted.sort(Name.ORDER);
+    for (Name n : sorted) byType.computeIfAbsent(n.type(), t -> new ArrayList<>()).add(n);
     for (Map.Entry<Name.Type, List<Name>> e : byType.entrySet()) {
       insertNames.get(e.getKey()).insertAll(c, dialect, e.getValue());
     }
@@ -161,7 +168,9 @@ final class JdbcSpanWriter implements SpanWriter {
         chunks.putIfAbsent(List.of(c.traceId(), c.chunkId()), c);
       }
       // Entries are values: equal ones are one row (SQLite's keys would refuse a second anyway).
-      Rows rows = new Rows(List.copyOf(chunks.values()),
+      List<Chunk> ordered = new ArrayList<>(chunks.values());
+      ordered.sort(Comparator.comparing(Chunk::traceId).thenComparingLong(Chunk::chunkId));
+      Rows rows = new Rows(ordered,
           List.copyOf(new LinkedHashSet<>(batch.serviceEntries())),
           List.copyOf(new LinkedHashSet<>(batch.operationEntries())),
           List.copyOf(new LinkedHashSet<>(batch.tagEntries())));

@@ -97,8 +97,8 @@ public final class JdbcStorage implements Storage {
       this.partitions = null;
       this.maintenance = null;
     }
-    IndexRows indexRows = b.indexRows != null ? b.indexRows
-        : dialect.partitioned() ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
+    IndexRows indexRows = dialect.partitioned() && b.indexLoad == IndexLoad.COPY
+        ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
     this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names, indexRows);
     this.reader = new JdbcTraceReader(reads, dialect, b.readConnections);
     this.rollups = new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions);
@@ -207,6 +207,17 @@ public final class JdbcStorage implements Storage {
     };
   }
 
+  /** How PostgreSQL index rows are loaded; SQLite always uses prepared multi-row inserts. */
+  public enum IndexLoad {
+    /** {@code COPY ... FROM STDIN}, one per table per batch: the measured default. */
+    COPY,
+    /**
+     * Multi-row {@code INSERT ... VALUES}: the comparator in BENCHMARKS.md, and for connection
+     * proxies that do not pass COPY through.
+     */
+    INSERT
+  }
+
   /** Configures a {@link JdbcStorage}; {@link #build()} validates and names a bad setting. */
   public static final class Builder {
     String postgresUrl;
@@ -223,7 +234,7 @@ public final class JdbcStorage implements Storage {
     Duration statementTimeout = Duration.ofSeconds(30);
     Duration sqliteBusyTimeout = Duration.ofSeconds(5);
     boolean migrate;
-    IndexRows indexRows; // null: the dialect's measured default
+    IndexLoad indexLoad = IndexLoad.COPY;
     String applicationName = "tracestore"; // tests give each storage its own, to find its sessions
 
     Builder() {}
@@ -298,6 +309,12 @@ public final class JdbcStorage implements Storage {
     /** SQLite busy_timeout: how long a statement waits for the file lock (default 5 s). */
     public Builder sqliteBusyTimeout(Duration timeout) {
       this.sqliteBusyTimeout = timeout;
+      return this;
+    }
+
+    /** PostgreSQL: how index rows are loaded (default {@link IndexLoad#COPY}). */
+    public Builder indexLoad(IndexLoad load) {
+      this.indexLoad = Objects.requireNonNull(load, "indexLoad == null");
       return this;
     }
 
