@@ -25,8 +25,10 @@ import tracestore.storage.model.Span;
  *
  * <p>{@link #submit} puts a request's spans on a queue bounded by bytes (refusing with {@link
  * RejectedException} when full). One batcher thread cuts the queue into batches of at most {@code
- * maxBatchSpans} spans or {@code maxBatchBytes} bytes, flushing a partial batch {@code
- * flushInterval} after its first span. Each batch is encoded by the {@link BatchEncoder} and
+ * maxBatchSpans} spans or {@code maxBatchBytes} bytes. A partial batch is flushed as soon as the
+ * queue is empty and a write slot is free (group commit: no added latency when the store keeps
+ * up, bigger batches when it does not), and at the latest {@code flushInterval} after its first
+ * span, when it then waits for a slot. Each batch is encoded by the {@link BatchEncoder} and
  * written with at most {@code maxConcurrentWrites} writes in flight; when they are all busy the
  * batcher waits and the queue fills, which is the backpressure. A write failing with a retryable
  * {@link tracestore.storage.StorageException} is repeated after an exponential, jittered backoff
@@ -150,6 +152,17 @@ public final class IngestPipeline implements AutoCloseable {
     return new RejectedException(reason, message, config.retryAfter());
   }
 
+  /** Frees a write slot and wakes the batcher, which may hold a partial batch for it. */
+  private void releasePermit() {
+    writePermits.release();
+    lock.lock();
+    try {
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Estimated bytes accepted but not yet written or failed. */
   public long pendingBytes() {
     return pendingBytes.get();
@@ -203,11 +216,16 @@ public final class IngestPipeline implements AutoCloseable {
     }
   }
 
-  /** Takes the next request, waiting at most {@code waitNanos}; null on timeout or when drained. */
-  private Request take(long waitNanos) throws InterruptedException {
+  /**
+   * Takes the next request, waiting at most {@code waitNanos}; null on timeout, when drained, or
+   * when {@code haveBatch} and a write slot is free (group commit: an idle writer takes what there
+   * is instead of waiting for the flush interval).
+   */
+  private Request take(long waitNanos, boolean haveBatch) throws InterruptedException {
     lock.lock();
     try {
       while (queue.isEmpty() && !closed) {
+        if (haveBatch && writePermits.availablePermits() > 0) return null;
         if (waitNanos <= 0) return null;
         waitNanos = notEmpty.awaitNanos(waitNanos);
       }
@@ -239,7 +257,7 @@ public final class IngestPipeline implements AutoCloseable {
           if (current == null) {
             long wait =
                 batch.isEmpty() ? TimeUnit.DAYS.toNanos(1) : batch.flushAtNanos - System.nanoTime();
-            current = take(wait);
+            current = take(wait, !batch.isEmpty());
             offset = 0;
             if (current == null) {
               if (!batch.isEmpty()) flush();
@@ -283,7 +301,7 @@ public final class IngestPipeline implements AutoCloseable {
         LOG.warn("cannot encode a batch of {} spans", b.spans.size(), e);
         pendingBytes.addAndGet(-b.bytes);
         b.fail(e, "invalid");
-        writePermits.release();
+        releasePermit();
         return;
       }
       w.attempt();
@@ -374,7 +392,7 @@ public final class IngestPipeline implements AutoCloseable {
 
   private void finished(Batch b) {
     pendingBytes.addAndGet(-b.bytes);
-    writePermits.release();
+    releasePermit();
   }
 
   /** One batch's write, with its retries. Holds one write permit until it ends. */
@@ -433,7 +451,7 @@ public final class IngestPipeline implements AutoCloseable {
         if (error == null) {
           pendingBytes.addAndGet(-batch.bytes); // before the acks, so an acked caller sees it
           batch.written();
-          writePermits.release();
+          releasePermit();
           return;
         }
         Throwable cause = unwrap(error);
@@ -455,7 +473,7 @@ public final class IngestPipeline implements AutoCloseable {
         }
         pendingBytes.addAndGet(-batch.bytes);
         batch.fail(cause, cause instanceof IllegalArgumentException ? "invalid" : "storage_error");
-        writePermits.release();
+        releasePermit();
       }
     }
   }

@@ -132,15 +132,45 @@ class IngestPipelineTest {
     assertThat(stored(request)).containsExactlyInAnyOrderElementsOf(request);
   }
 
+  static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) throw new AssertionError("condition not met in 10 s");
+      Thread.sleep(1);
+    }
+  }
+
   @Test
-  void aPartialBatchIsFlushedByTime() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store.writer());
-    start(writer, config().maxBatchSpans(10_000).flushInterval(Duration.ofMillis(100)).build());
+  void anIdleWriterTakesAPartialBatchAtOnceAndABusyOneGetsLaterRequestsMerged() throws Exception {
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
+    start(writer, config().maxBatchSpans(10_000).maxConcurrentWrites(1).flushInterval(Duration.ofHours(1)).build());
     long t0 = System.nanoTime();
-    await(pipeline.submit(spans(1, 2)));
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    assertThat(ms).isBetween(80L, 2_000L);
-    assertThat(writer.calls.get()).isEqualTo(1);
+    CompletionStage<Void> first = pipeline.submit(spans(1, 2));
+    until(() -> writer.calls.get() == 1); // no flush interval wait: the slot was free
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
+    List<CompletionStage<Void>> later = new ArrayList<>();
+    for (int i = 0; i < 3; i++) later.add(pipeline.submit(spans(1, 2))); // slot busy: one batch
+    Thread.sleep(100);
+    writer.open();
+    await(first);
+    for (CompletionStage<Void> a : later) await(a);
+    assertThat(writer.calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aPartialBatchStopsTakingSpansAfterTheFlushInterval() throws Exception {
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
+    start(writer, config().maxBatchSpans(10_000).maxConcurrentWrites(1).flushInterval(Duration.ofMillis(100)).build());
+    CompletionStage<Void> a = pipeline.submit(spans(1, 2));
+    until(() -> writer.calls.get() == 1);
+    CompletionStage<Void> b = pipeline.submit(spans(1, 2)); // waits in a partial batch
+    Thread.sleep(400); // past the flush interval: that batch is closed, waiting for the slot
+    CompletionStage<Void> c = pipeline.submit(spans(1, 2)); // so this one starts a new batch
+    writer.open();
+    await(a);
+    await(b);
+    await(c);
+    assertThat(writer.calls.get()).isEqualTo(3);
   }
 
   @Test
