@@ -73,23 +73,36 @@ public final class IngestService implements AutoCloseable {
    */
   public ServerBuilder registerRoutes(ServerBuilder sb) {
     long maxBody = config.maxBodyBytes();
+    // Armeria's own request timeout (10 s by default) must not answer before the pipeline does.
+    java.time.Duration timeout = config.pipeline().requestDeadline().plusSeconds(5);
     OtlpHttpReceiver otlp = new OtlpHttpReceiver(pipeline, metrics, config);
     ZipkinHttpReceiver zipkin = new ZipkinHttpReceiver(pipeline, metrics, config);
     sb.route()
         .post(OtlpHttpReceiver.PATH)
         .maxRequestLength(maxBody)
+        .requestTimeout(timeout)
         .errorHandler(this::bodyTooLarge)
         .build(otlp);
     sb.route()
         .post(ZipkinHttpReceiver.PATH)
         .maxRequestLength(maxBody)
+        .requestTimeout(timeout)
         .errorHandler(this::bodyTooLarge)
         .build(zipkin);
-    sb.service(
+    GrpcService grpc =
         GrpcService.builder()
             .addService(new OtlpGrpcReceiver(pipeline, metrics, config))
             .maxRequestMessageLength((int) config.maxInflatedBytes())
-            .build());
+            .build();
+    // A client's grpc-timeout still wins: Armeria applies it after this decorator runs.
+    sb.service(
+        grpc,
+        delegate ->
+            delegate.decorate(
+                (d, ctx, req) -> {
+                  ctx.setRequestTimeout(timeout);
+                  return d.serve(ctx, req);
+                }));
     return sb;
   }
 

@@ -212,6 +212,51 @@ class BadInputTest {
   }
 
   @Test
+  void grpcAnswersInvalidArgumentOrPartialSuccess() throws Exception {
+    var grpc =
+        com.linecorp.armeria.client.grpc.GrpcClients.newClient(
+            h.url("/"), io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc.TraceServiceBlockingStub.class);
+    String trace = hex(random, 16);
+    // Built from spec JSON with hex ids, then sent as binary protobuf.
+    io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.Builder bad =
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder();
+    JsonFormat.parser().merge(otlpRequest(null, otlpSpan(trace, hex(random, 8), "x", "")), bad);
+    io.grpc.StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class, () -> grpc.export(bad.build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo("1 of 1 spans rejected: resourceSpans[0].scopeSpans[0].spans[0]: resource has no service.name attribute");
+
+    var good = io.opentelemetry.proto.trace.v1.Span.newBuilder()
+        .setTraceId(com.google.protobuf.ByteString.copyFrom(TraceId.parse(trace).toBytes()))
+        .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+        .setName("good")
+        .setStartTimeUnixNano(1_700_000_000_000_000_000L)
+        .setEndTimeUnixNano(1_700_000_000_000_001_000L);
+    var partial =
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(
+                io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
+                    .setResource(
+                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                            .addAttributes(
+                                io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                                    .setKey("service.name")
+                                    .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("g"))))
+                    .addScopeSpans(
+                        io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder()
+                            .addSpans(good)
+                            .addSpans(good.clone().setStartTimeUnixNano(0))))
+            .build();
+    var response = grpc.export(partial);
+    assertThat(response.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+    assertThat(response.getPartialSuccess().getErrorMessage())
+        .isEqualTo("1 of 2 spans rejected: resourceSpans[0].scopeSpans[0].spans[1]: startTimeUnixNano is missing or invalid");
+    assertThat(trace(trace)).extracting(Span::name).containsExactly("good");
+  }
+
+  @Test
   void goodRequestsSentAlongsideBadOnesAreAllStored() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {

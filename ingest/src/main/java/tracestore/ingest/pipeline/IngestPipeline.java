@@ -471,6 +471,7 @@ public final class IngestPipeline implements AutoCloseable {
           finished(batch);
           return;
         }
+        LOG.warn("a write of {} spans failed and is not retried", batch.spans.size(), cause);
         pendingBytes.addAndGet(-batch.bytes);
         batch.fail(cause, cause instanceof IllegalArgumentException ? "invalid" : "storage_error");
         releasePermit();
