@@ -28,8 +28,10 @@ import tracestore.storage.WriteBatches;
  * Server server = sb.build();
  * server.start().join();
  * ...
- * server.stop().join();                // no new requests
- * ingest.close();                      // drains: every accepted request gets its outcome
+ * ingest.closeAsync().toCompletableFuture().get();  // new requests get 503; accepted ones are
+ *                                                  // written and answered
+ * server.stop().join();
+ * ingest.close();                                  // stops the pipeline threads
  * }</pre>
  *
  * <p>Routes: {@code POST /v1/traces} (OTLP/HTTP), {@code POST /api/v2/spans} (Zipkin), and the gRPC
@@ -131,8 +133,9 @@ public final class IngestService implements AutoCloseable {
   }
 
   /**
-   * Stops accepting (new requests get 503 / UNAVAILABLE), writes everything accepted, and completes
-   * when every accepted request has its answer. Stop the HTTP server first so no request is cut off.
+   * Stops accepting (new requests get 503 + Retry-After / UNAVAILABLE, so clients retry
+   * elsewhere), writes everything accepted, and completes when every accepted request has its
+   * answer. Call it before stopping the HTTP server, so those answers still reach the clients.
    */
   public CompletionStage<Void> closeAsync() {
     return pipeline.closeAsync();

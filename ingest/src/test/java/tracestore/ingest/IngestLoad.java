@@ -65,12 +65,12 @@ public final class IngestLoad {
     String url = "http://127.0.0.1:" + server.activeLocalPort() + "/v1/traces";
     HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    run(client, url, connections, spansPerRequest, 3, new long[1]); // warm-up
+    run(client, url, connections, spansPerRequest, 3); // warm-up
     var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
-    long[] latencies = new long[1];
-    long spans = run(client, url, connections, spansPerRequest, seconds, latencies);
+
+    long spans = run(client, url, connections, spansPerRequest, seconds);
     double elapsed = (System.nanoTime() - t0) / 1e9;
     double cpuCores = (os.getProcessCpuTime() - cpu0) / 1e9 / elapsed;
     server.stop().join();
@@ -123,7 +123,7 @@ public final class IngestLoad {
 
   static final Latencies LATENCIES = new Latencies();
 
-  static long run(HttpClient client, String url, int connections, int spansPerRequest, int seconds, long[] unused)
+  static long run(HttpClient client, String url, int connections, int spansPerRequest, int seconds)
       throws InterruptedException {
     LATENCIES.clear();
     AtomicLong spans = new AtomicLong();

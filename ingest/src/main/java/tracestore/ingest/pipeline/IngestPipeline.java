@@ -5,19 +5,28 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tracestore.storage.SpanWriter;
+import tracestore.storage.StorageException;
+import tracestore.storage.WriteBatch;
 import tracestore.storage.model.Span;
 
 /**
@@ -31,7 +40,7 @@ import tracestore.storage.model.Span;
  * span, when it then waits for a slot. Each batch is encoded by the {@link BatchEncoder} and
  * written with at most {@code maxConcurrentWrites} writes in flight; when they are all busy the
  * batcher waits and the queue fills, which is the backpressure. A write failing with a retryable
- * {@link tracestore.storage.StorageException} is repeated after an exponential, jittered backoff
+ * {@link StorageException} is repeated after an exponential, jittered backoff
  * while its requests still have time.
  *
  * <p>The stage {@link #submit} returns completes normally only once every span of that request is
@@ -138,7 +147,7 @@ public final class IngestPipeline implements AutoCloseable {
       lock.unlock();
     }
     if (refusal != null) {
-      metrics.rejected(refusal.reason().name().toLowerCase(java.util.Locale.ROOT), spans.size());
+      metrics.rejected(refusal.reason().name().toLowerCase(Locale.ROOT), spans.size());
       return CompletableFuture.failedFuture(refusal);
     }
     long deadlineMillis = config.requestDeadline().toMillis();
@@ -208,7 +217,7 @@ public final class IngestPipeline implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (TimeoutException e) {
       LOG.warn("ingest pipeline did not drain in time; stopping anyway");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       LOG.warn("ingest pipeline drain failed", e.getCause());
     } finally {
       batcher.interrupt();
@@ -397,11 +406,11 @@ public final class IngestPipeline implements AutoCloseable {
 
   /** One batch's write, with its retries. Holds one write permit until it ends. */
   private final class BatchWrite {
-    final tracestore.storage.WriteBatch writeBatch;
+    final WriteBatch writeBatch;
     final Batch batch;
     int attempts;
 
-    BatchWrite(tracestore.storage.WriteBatch writeBatch, Batch batch) {
+    BatchWrite(WriteBatch writeBatch, Batch batch) {
       this.writeBatch = writeBatch;
       this.batch = batch;
     }
@@ -422,7 +431,7 @@ public final class IngestPipeline implements AutoCloseable {
           scheduler.schedule(
               () ->
                   a.done(
-                      tracestore.storage.StorageException.retryable(
+                      StorageException.retryable(
                           "write did not complete within " + Duration.ofNanos(timeout).toMillis()
                               + " ms",
                           null)),
@@ -434,9 +443,9 @@ public final class IngestPipeline implements AutoCloseable {
     /** One try; the first of (write result, attempt timeout) decides it. */
     private final class Attempt {
       final long start;
-      volatile java.util.concurrent.ScheduledFuture<?> timer;
-      private final java.util.concurrent.atomic.AtomicBoolean decided =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      volatile ScheduledFuture<?> timer;
+      private final AtomicBoolean decided =
+          new AtomicBoolean();
 
       Attempt(long start) {
         this.start = start;
@@ -444,7 +453,7 @@ public final class IngestPipeline implements AutoCloseable {
 
       void done(Throwable error) {
         if (!decided.compareAndSet(false, true)) return;
-        java.util.concurrent.ScheduledFuture<?> t = timer;
+        ScheduledFuture<?> t = timer;
         if (t != null) t.cancel(false);
         long nanos = System.nanoTime() - start;
         metrics.write(nanos, error == null);
@@ -463,7 +472,7 @@ public final class IngestPipeline implements AutoCloseable {
             try {
               scheduler.schedule(BatchWrite.this::attempt, delay, TimeUnit.NANOSECONDS);
               return;
-            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            } catch (RejectedExecutionException shuttingDown) {
               // fall through: fail below
             }
           }
@@ -480,8 +489,8 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException
+            || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -489,7 +498,7 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   static boolean isRetryable(Throwable t) {
-    return t instanceof tracestore.storage.StorageException se && se.isRetryable();
+    return t instanceof StorageException se && se.isRetryable();
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random. */
@@ -498,6 +507,6 @@ public final class IngestPipeline implements AutoCloseable {
     long max = config.maxBackoff().toNanos();
     long exp = attempt >= 30 ? max : Math.min(max, base << Math.min(attempt - 1, 30));
     long half = Math.max(1, exp / 2);
-    return half + java.util.concurrent.ThreadLocalRandom.current().nextLong(half);
+    return half + ThreadLocalRandom.current().nextLong(half);
   }
 }
