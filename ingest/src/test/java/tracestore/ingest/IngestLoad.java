@@ -38,8 +38,8 @@ import tracestore.storage.jdbc.JdbcStorage;
  *
  * <pre>
  * ./mvnw -q -B -pl storage-api,schema,storage-jdbc,ingest -am test-compile \
- *   dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test
- * java -cp ingest/target/test-classes:ingest/target/classes:$(cat ingest/cp.txt) \
+ *   dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * java -cp ingest/target/test-classes:ingest/target/classes:$(cat ingest/target/cp.txt) \
  *   tracestore.ingest.IngestLoad sqlite 20 8 100
  * </pre>
  *
