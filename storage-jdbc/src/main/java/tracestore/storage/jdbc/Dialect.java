@@ -1,0 +1,33 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import tracestore.storage.model.TraceId;
+
+/**
+ * What differs between PostgreSQL and SQLite. Everything else (table names, columns, statements)
+ * is shared. Implementations are stateless.
+ */
+interface Dialect {
+  /** Short name for messages: "PostgreSQL" or "SQLite". */
+  String name();
+
+  /** Binds a trace id in its stored form (uuid or 16-byte blob). */
+  void bindTraceId(PreparedStatement ps, int index, TraceId id) throws SQLException;
+
+  /** Reads a trace id bound by {@link #bindTraceId}. */
+  TraceId readTraceId(ResultSet rs, int index) throws SQLException;
+
+  /** SQL for "the larger of a and b" (GREATEST in PostgreSQL, two-argument max in SQLite). */
+  String greatest(String a, String b);
+
+  /** SQL for a true boolean literal as stored in the error column. */
+  String trueLiteral();
+
+  /** The most bind parameters one statement may carry. */
+  int maxParameters();
+
+  /** Whether raw tables are partitioned by day and need partitions created ahead. */
+  boolean partitioned();
+}

@@ -1,0 +1,98 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import tracestore.storage.Chunk;
+import tracestore.storage.OperationIndexEntry;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.TagIndexEntry;
+
+/**
+ * The write statements of the raw and name tables, each its SQL next to its binder. Replays are
+ * idempotent: chunks and tag entries are keyed by their whole content ({@code DO NOTHING});
+ * service and operation entries merge by keeping the longest duration and any error.
+ */
+final class Inserts {
+  private Inserts() {}
+
+  static RowInsert<Chunk> chunks() {
+    return new RowInsert<>(
+        "chunks (trace_id, chunk_id, start_ns, end_ns, span_count, payload)", 6,
+        " ON CONFLICT DO NOTHING") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, Chunk c) throws SQLException {
+        d.bindTraceId(ps, i++, c.traceId());
+        ps.setLong(i++, c.chunkId());
+        ps.setLong(i++, c.minStartEpochNanos());
+        ps.setLong(i++, c.maxEndEpochNanos());
+        ps.setInt(i++, c.spanCount());
+        ps.setBytes(i++, c.payload());
+        return i;
+      }
+    };
+  }
+
+  static RowInsert<ServiceIndexEntry> serviceIndex(Dialect d) {
+    return new RowInsert<>(
+        "service_index (service, start_ns, trace_id, duration_ns, error)", 5,
+        " ON CONFLICT (service, start_ns, trace_id) DO UPDATE SET duration_ns = "
+            + d.greatest("service_index.duration_ns", "excluded.duration_ns")
+            + ", error = (service_index.error OR excluded.error)") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, ServiceIndexEntry e) throws SQLException {
+        ps.setString(i++, e.service());
+        ps.setLong(i++, e.startEpochNanos());
+        d.bindTraceId(ps, i++, e.traceId());
+        ps.setLong(i++, e.durationNanos());
+        ps.setBoolean(i++, e.error());
+        return i;
+      }
+    };
+  }
+
+  static RowInsert<OperationIndexEntry> operationIndex(Dialect d) {
+    return new RowInsert<>(
+        "operation_index (service, operation, start_ns, trace_id, kind, duration_ns)", 6,
+        " ON CONFLICT (service, operation, start_ns, trace_id, kind) DO UPDATE SET duration_ns = "
+            + d.greatest("operation_index.duration_ns", "excluded.duration_ns")) {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, OperationIndexEntry e) throws SQLException {
+        ps.setString(i++, e.service());
+        ps.setString(i++, e.operation());
+        ps.setLong(i++, e.startEpochNanos());
+        d.bindTraceId(ps, i++, e.traceId());
+        ps.setShort(i++, (short) e.kind().ordinal());
+        ps.setLong(i++, e.durationNanos());
+        return i;
+      }
+    };
+  }
+
+  static RowInsert<TagIndexEntry> tagIndex() {
+    return new RowInsert<>(
+        "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, " ON CONFLICT DO NOTHING") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
+        ps.setString(i++, e.service());
+        ps.setString(i++, e.key());
+        ps.setString(i++, e.value());
+        ps.setLong(i++, e.startEpochNanos());
+        d.bindTraceId(ps, i++, e.traceId());
+        return i;
+      }
+    };
+  }
+
+  /** A name row: up to three text parts and an optional kind, per {@link Name.Type}. */
+  static RowInsert<Name> names(Name.Type type) {
+    return new RowInsert<>(type.tableAndColumns, type.columns, " ON CONFLICT DO NOTHING") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, Name n) throws SQLException {
+        ps.setString(i++, n.a());
+        if (type.columns > 1) ps.setString(i++, n.b());
+        if (type == Name.Type.OPERATION) ps.setShort(i++, (short) n.kind());
+        return i;
+      }
+    };
+  }
+}

@@ -1,0 +1,48 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import tracestore.storage.model.TraceId;
+
+/** SQLite: trace ids as 16-byte blobs (memcmp order equals {@link TraceId} order), no partitions. */
+final class SqliteDialect implements Dialect {
+  static final SqliteDialect INSTANCE = new SqliteDialect();
+
+  private SqliteDialect() {}
+
+  @Override
+  public String name() {
+    return "SQLite";
+  }
+
+  @Override
+  public void bindTraceId(PreparedStatement ps, int index, TraceId id) throws SQLException {
+    ps.setBytes(index, id.toBytes());
+  }
+
+  @Override
+  public TraceId readTraceId(ResultSet rs, int index) throws SQLException {
+    return TraceId.fromBytes(rs.getBytes(index));
+  }
+
+  @Override
+  public String greatest(String a, String b) {
+    return "max(" + a + ", " + b + ')';
+  }
+
+  @Override
+  public String trueLiteral() {
+    return "1";
+  }
+
+  @Override
+  public int maxParameters() {
+    return 32_766;
+  }
+
+  @Override
+  public boolean partitioned() {
+    return false;
+  }
+}
