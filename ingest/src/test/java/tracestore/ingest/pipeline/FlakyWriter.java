@@ -11,7 +11,7 @@ import tracestore.storage.WriteBatch;
  * Wraps a real writer: fails the first {@code failures} writes with the given exception, can hold
  * writes until {@link #open()}, and records the most writes it saw in flight at once.
  */
-final class FlakyWriter implements SpanWriter {
+public final class FlakyWriter implements SpanWriter {
   private final SpanWriter delegate;
   private final AtomicInteger failuresLeft;
   private final StorageException failure;
@@ -20,23 +20,23 @@ final class FlakyWriter implements SpanWriter {
   final AtomicInteger maxInFlight = new AtomicInteger();
   final AtomicInteger calls = new AtomicInteger();
 
-  FlakyWriter(SpanWriter delegate, int failures, StorageException failure) {
+  public FlakyWriter(SpanWriter delegate, int failures, StorageException failure) {
     this.delegate = delegate;
     this.failuresLeft = new AtomicInteger(failures);
     this.failure = failure;
   }
 
-  FlakyWriter(SpanWriter delegate) {
+  public FlakyWriter(SpanWriter delegate) {
     this(delegate, 0, null);
   }
 
   /** Holds every write until {@link #open()}. */
-  FlakyWriter close() {
+  public FlakyWriter close() {
     gate = new CompletableFuture<>();
     return this;
   }
 
-  void open() {
+  public void open() {
     gate.complete(null);
   }
 

@@ -18,11 +18,11 @@ import tracestore.storage.model.Span;
  * one chunk per trace whose id names the spans it carries, and the writer keeps the chunks it was
  * given. {@link #stored()} is what a reader would see.
  */
-final class TestStore implements SpanWriter, BatchEncoder {
+public final class TestStore implements SpanWriter, BatchEncoder {
   private final Map<Long, List<Span>> encoded = new ConcurrentHashMap<>();
   private final Map<Long, Chunk> stored = new ConcurrentHashMap<>();
   private final AtomicLong nextChunk = new AtomicLong(1);
-  final AtomicInteger writes = new AtomicInteger();
+  public final AtomicInteger writes = new AtomicInteger();
 
   @Override
   public WriteBatch encode(List<Span> spans) {
@@ -51,7 +51,7 @@ final class TestStore implements SpanWriter, BatchEncoder {
     return CompletableFuture.completedFuture(null);
   }
 
-  List<Span> stored() {
+  public List<Span> stored() {
     List<Span> out = new ArrayList<>();
     for (Chunk c : stored.values()) out.addAll(encoded.get(c.chunkId()));
     return out;
