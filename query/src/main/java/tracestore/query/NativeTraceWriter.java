@@ -128,7 +128,8 @@ final class NativeTraceWriter {
     }
     if (!s.tags().isEmpty()) {
       g.writeObjectFieldStart("tags");
-      for (Tag t : s.tags()) writeTag(g, t);
+      java.util.Set<String> written = new java.util.HashSet<>();
+      for (Tag t : s.tags()) if (written.add(t.key())) writeTag(g, t); // first of duplicates wins
       g.writeEndObject();
     }
     if (!s.logs().isEmpty()) {
@@ -139,7 +140,8 @@ final class NativeTraceWriter {
         g.writeStringField("name", log.name());
         if (!log.fields().isEmpty()) {
           g.writeObjectFieldStart("fields");
-          for (Tag t : log.fields()) writeTag(g, t);
+          java.util.Set<String> written = new java.util.HashSet<>();
+          for (Tag t : log.fields()) if (written.add(t.key())) writeTag(g, t);
           g.writeEndObject();
         }
         g.writeEndObject();
