@@ -19,8 +19,21 @@ interface Dialect {
   /** Reads a trace id bound by {@link #bindTraceId}. */
   TraceId readTraceId(ResultSet rs, int index) throws SQLException;
 
+  /** Binds a name or tag text; see {@link PostgresDialect#setText} for why it may be escaped. */
+  default void setText(PreparedStatement ps, int index, String text) throws SQLException {
+    ps.setString(index, text);
+  }
+
+  /** Reads text bound by {@link #setText}. */
+  default String getText(ResultSet rs, int index) throws SQLException {
+    return rs.getString(index);
+  }
+
   /** SQL for "the larger of a and b" (GREATEST in PostgreSQL, two-argument max in SQLite). */
   String greatest(String a, String b);
+
+  /** SQL for the smallest of one or more expressions (LEAST, or SQLite's many-argument min). */
+  String least(java.util.List<String> expressions);
 
   /** SQL for a true boolean literal as stored in the error column. */
   String trueLiteral();

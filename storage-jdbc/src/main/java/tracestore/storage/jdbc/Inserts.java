@@ -40,7 +40,7 @@ final class Inserts {
             + ", error = (service_index.error OR excluded.error)") {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, ServiceIndexEntry e) throws SQLException {
-        ps.setString(i++, e.service());
+        d.setText(ps, i++, e.service());
         ps.setLong(i++, e.startEpochNanos());
         d.bindTraceId(ps, i++, e.traceId());
         ps.setLong(i++, e.durationNanos());
@@ -57,8 +57,8 @@ final class Inserts {
             + d.greatest("operation_index.duration_ns", "excluded.duration_ns")) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, OperationIndexEntry e) throws SQLException {
-        ps.setString(i++, e.service());
-        ps.setString(i++, e.operation());
+        d.setText(ps, i++, e.service());
+        d.setText(ps, i++, e.operation());
         ps.setLong(i++, e.startEpochNanos());
         d.bindTraceId(ps, i++, e.traceId());
         ps.setShort(i++, (short) e.kind().ordinal());
@@ -73,9 +73,9 @@ final class Inserts {
         "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, " ON CONFLICT DO NOTHING") {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
-        ps.setString(i++, e.service());
-        ps.setString(i++, e.key());
-        ps.setString(i++, e.value());
+        d.setText(ps, i++, e.service());
+        d.setText(ps, i++, e.key());
+        d.setText(ps, i++, e.value());
         ps.setLong(i++, e.startEpochNanos());
         d.bindTraceId(ps, i++, e.traceId());
         return i;
@@ -88,8 +88,8 @@ final class Inserts {
     return new RowInsert<>(type.tableAndColumns, type.columns, " ON CONFLICT DO NOTHING") {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, Name n) throws SQLException {
-        ps.setString(i++, n.a());
-        if (type.columns > 1) ps.setString(i++, n.b());
+        d.setText(ps, i++, n.a());
+        if (type.columns > 1) d.setText(ps, i++, n.b());
         if (type == Name.Type.OPERATION) ps.setShort(i++, (short) n.kind());
         return i;
       }

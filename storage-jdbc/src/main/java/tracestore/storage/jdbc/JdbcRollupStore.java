@@ -104,8 +104,8 @@ final class JdbcRollupStore implements RollupStore {
     return inTransaction("writing " + copy.size() + " rollups", c -> {
       try (PreparedStatement ps = c.prepareStatement(UPSERT_ROLLUP)) {
         for (Rollup r : copy) {
-          ps.setString(1, r.service());
-          ps.setString(2, r.operation());
+          dialect.setText(ps, 1, r.service());
+          dialect.setText(ps, 2, r.operation());
           ps.setShort(3, (short) r.kind().ordinal());
           ps.setLong(4, r.bucketStartEpochNanos());
           ps.setLong(5, r.count());
@@ -127,10 +127,10 @@ final class JdbcRollupStore implements RollupStore {
     try (Connection c = reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, fromEpochNanos);
       ps.setLong(2, toEpochNanos);
-      if (!any) ps.setString(3, service);
+      if (!any) dialect.setText(ps, 3, service);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Rollup(rs.getString(1), rs.getString(2), SpanKind.ofOrdinal(rs.getInt(3)),
+          out.add(new Rollup(dialect.getText(rs, 1), dialect.getText(rs, 2), SpanKind.ofOrdinal(rs.getInt(3)),
               rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
         }
       }
@@ -146,8 +146,8 @@ final class JdbcRollupStore implements RollupStore {
     return inTransaction("writing " + copy.size() + " dependency links", c -> {
       try (PreparedStatement ps = c.prepareStatement(UPSERT_LINK)) {
         for (DependencyLink l : copy) {
-          ps.setString(1, l.parent());
-          ps.setString(2, l.child());
+          dialect.setText(ps, 1, l.parent());
+          dialect.setText(ps, 2, l.child());
           ps.setLong(3, l.bucketStartEpochNanos());
           ps.setLong(4, l.calls());
           ps.setLong(5, l.errors());
@@ -168,7 +168,7 @@ final class JdbcRollupStore implements RollupStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new DependencyLink(
-              rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+              dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
         }
       }
     } catch (SQLException e) {
@@ -182,7 +182,7 @@ final class JdbcRollupStore implements RollupStore {
     Objects.requireNonNull(job, "job == null");
     try (Connection c = reads.getConnection();
         PreparedStatement ps = c.prepareStatement(SELECT_WATERMARK)) {
-      ps.setString(1, job);
+      dialect.setText(ps, 1, job);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
       }
@@ -195,7 +195,7 @@ final class JdbcRollupStore implements RollupStore {
   public void setWatermark(String job, long epochNanos) {
     Objects.requireNonNull(job, "job == null");
     update("setting the watermark of " + job, UPSERT_WATERMARK, ps -> {
-      ps.setString(1, job);
+      dialect.setText(ps, 1, job);
       ps.setLong(2, epochNanos);
     });
   }
@@ -211,8 +211,8 @@ final class JdbcRollupStore implements RollupStore {
     long now = System.currentTimeMillis() * 1_000_000L;
     int[] updated = new int[1];
     update("taking lease " + name, TAKE_LEASE, ps -> {
-      ps.setString(1, name);
-      ps.setString(2, owner);
+      dialect.setText(ps, 1, name);
+      dialect.setText(ps, 2, owner);
       ps.setLong(3, now + ttl.toNanos());
       ps.setLong(4, now);
     }, updated);
@@ -222,8 +222,8 @@ final class JdbcRollupStore implements RollupStore {
   @Override
   public void releaseLease(String name, String owner) {
     update("releasing lease " + name, RELEASE_LEASE, ps -> {
-      ps.setString(1, name);
-      ps.setString(2, owner);
+      dialect.setText(ps, 1, name);
+      dialect.setText(ps, 2, owner);
     });
   }
 

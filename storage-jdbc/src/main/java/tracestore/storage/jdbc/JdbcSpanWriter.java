@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +22,7 @@ import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.SpanWriter;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
-import tracestore.storage.model.TraceId;
+import tracestore.storage.WriteBatches;
 
 /**
  * Writes each batch in one transaction on the backend's own bounded executor, and completes the
@@ -58,7 +57,8 @@ final class JdbcSpanWriter implements SpanWriter {
 
   @Override
   public CompletionStage<Void> write(WriteBatch batch) {
-    Objects.requireNonNull(batch, "batch == null");
+    if (batch == null) throw new IllegalArgumentException("batch == null");
+    WriteBatches.validate(batch);
     Rows rows = Rows.of(batch);
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (rows.isEmpty()) {
@@ -140,28 +140,20 @@ final class JdbcSpanWriter implements SpanWriter {
       return chunks.isEmpty() && service.isEmpty() && operation.isEmpty() && tag.isEmpty();
     }
 
-    /** @throws IllegalArgumentException naming the first bad field */
+    /** Deduplicates an already validated batch ({@link WriteBatches#validate}). */
     static Rows of(WriteBatch batch) {
       Map<List<Object>, Chunk> chunks = new LinkedHashMap<>();
       for (Chunk c : batch.chunks()) {
-        requireTraceId(c.traceId(), "chunk");
-        if (c.spanCount() < 0) throw new IllegalArgumentException("chunk spanCount < 0: " + c);
         chunks.putIfAbsent(List.of(c.traceId(), c.chunkId()), c);
       }
       Map<List<Object>, ServiceIndexEntry> service = new LinkedHashMap<>();
       for (ServiceIndexEntry e : batch.serviceEntries()) {
-        requireTraceId(e.traceId(), "service entry");
-        requireText(e.service(), "service entry service");
         service.merge(List.of(e.service(), e.startEpochNanos(), e.traceId()), e, (a, b) ->
             new ServiceIndexEntry(a.service(), a.traceId(), a.startEpochNanos(),
                 Math.max(a.durationNanos(), b.durationNanos()), a.error() || b.error()));
       }
       Map<List<Object>, OperationIndexEntry> operation = new LinkedHashMap<>();
       for (OperationIndexEntry e : batch.operationEntries()) {
-        requireTraceId(e.traceId(), "operation entry");
-        requireText(e.service(), "operation entry service");
-        requireText(e.operation(), "operation entry operation");
-        Objects.requireNonNull(e.kind(), "operation entry kind == null");
         operation.merge(
             List.of(e.service(), e.operation(), e.startEpochNanos(), e.traceId(), e.kind()), e,
             (a, b) -> new OperationIndexEntry(a.service(), a.operation(), a.kind(), a.traceId(),
@@ -169,10 +161,6 @@ final class JdbcSpanWriter implements SpanWriter {
       }
       Set<TagIndexEntry> tag = new LinkedHashSet<>();
       for (TagIndexEntry e : batch.tagEntries()) {
-        requireTraceId(e.traceId(), "tag entry");
-        requireText(e.service(), "tag entry service");
-        requireText(e.key(), "tag entry key");
-        if (e.value() == null) throw new IllegalArgumentException("tag entry value == null: " + e);
         tag.add(e);
       }
       Rows rows = new Rows(List.copyOf(chunks.values()), List.copyOf(service.values()),
@@ -194,15 +182,6 @@ final class JdbcSpanWriter implements SpanWriter {
         rows.names.add(new Name(Name.Type.TAG, e.key(), e.value(), 0));
       }
       return rows;
-    }
-
-    private static void requireTraceId(TraceId id, String what) {
-      if (id == null) throw new IllegalArgumentException(what + " traceId == null");
-      if (id.isZero()) throw new IllegalArgumentException(what + " traceId is all zeros");
-    }
-
-    private static void requireText(String s, String what) {
-      if (s == null || s.isEmpty()) throw new IllegalArgumentException(what + " is empty");
     }
   }
 }

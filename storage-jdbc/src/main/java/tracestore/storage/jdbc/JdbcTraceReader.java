@@ -10,12 +10,13 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import javax.sql.DataSource;
 import tracestore.storage.Operation;
+import tracestore.storage.SearchCursor;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.SearchResult;
 import tracestore.storage.TraceHit;
+import tracestore.storage.Spans;
 import tracestore.storage.TraceReader;
 import tracestore.storage.codec.ChunkDecoder;
 import tracestore.storage.model.Span;
@@ -32,13 +33,6 @@ final class JdbcTraceReader implements TraceReader {
       "SELECT remote_service FROM remote_service_names WHERE service = ?";
   static final String SELECT_TAG_KEYS = "SELECT DISTINCT tag_key FROM tag_names";
   static final String SELECT_TAG_VALUES = "SELECT tag_value FROM tag_names WHERE tag_key = ?";
-
-  /** Start, then span id (unsigned), then the fields that tell apart Zipkin's shared spans. */
-  static final Comparator<Span> SPAN_ORDER = Comparator.comparingLong(Span::startEpochNanos)
-      .thenComparing(Span::spanId, Long::compareUnsigned)
-      .thenComparing(Span::kind)
-      .thenComparing(Span::service)
-      .thenComparingLong(Span::durationNanos);
 
   private final DataSource dataSource;
   private final Dialect dialect;
@@ -75,22 +69,20 @@ final class JdbcTraceReader implements TraceReader {
   }
 
   private List<Span> readTrace(Connection c, TraceId id) throws SQLException {
-    Set<Span> spans = new LinkedHashSet<>();
+    List<List<Span>> chunks = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(SELECT_CHUNKS)) {
       dialect.bindTraceId(ps, 1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) spans.addAll(ChunkDecoder.decode(rs.getBytes(1)));
+        while (rs.next()) chunks.add(ChunkDecoder.decode(rs.getBytes(1)));
       }
     }
-    List<Span> sorted = new ArrayList<>(spans);
-    sorted.sort(SPAN_ORDER);
-    return sorted;
+    return Spans.dedupeAndSort(chunks);
   }
 
   @Override
   public SearchResult search(SearchRequest request) {
     Objects.requireNonNull(request, "request == null");
-    SearchCursor cursor = SearchCursor.parse(request.cursor());
+    SearchCursor cursor = request.cursor() == null ? null : SearchCursor.decode(request.cursor());
     SearchQuery q = SearchQuery.of(request, cursor, request.limit() + 1, dialect);
     List<TraceHit> hits = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
@@ -118,10 +110,10 @@ final class JdbcTraceReader implements TraceReader {
     List<Operation> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(SELECT_OPERATIONS)) {
-      ps.setString(1, service);
+      dialect.setText(ps, 1, service);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new Operation(service, rs.getString(1), SpanKind.ofOrdinal(rs.getInt(2))));
+          out.add(new Operation(service, dialect.getText(rs, 1), SpanKind.ofOrdinal(rs.getInt(2))));
         }
       }
     } catch (SQLException e) {
@@ -153,9 +145,9 @@ final class JdbcTraceReader implements TraceReader {
     List<String> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(sql)) {
-      if (param != null) ps.setString(1, param);
+      if (param != null) dialect.setText(ps, 1, param);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(rs.getString(1));
+        while (rs.next()) out.add(dialect.getText(rs, 1));
       }
     } catch (SQLException e) {
       throw Failures.classify(doing + " in " + dialect.name(), e);

@@ -5,30 +5,28 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import tracestore.storage.SearchCursor;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.model.TraceId;
 
 /**
  * The SQL of one search and its bound values. Every value the caller gave (names, tag keys and
- * values, times, the cursor) is a bind parameter, never spliced into the text.
+ * values, times, durations, the cursor) is a bind parameter, never spliced into the text.
  *
- * <p>Shape: the service index (one service, or all by time) is grouped by trace; every other
- * predicate is a semi-join {@code trace_id IN (...)} over its own index, each an index range scan
- * bounded by the service (and key/value or operation) and the time range:
+ * <p>Each predicate of the request is one subquery over its own index, an index range scan bounded
+ * by its leading columns (service, key and value, or operation) and the time range, that yields
+ * per trace the earliest start of a satisfying entry:
  *
- * <pre>
- * SELECT s.trace_id, min(s.start_ns) AS ts FROM service_index s
- * WHERE s.service = ? AND s.start_ns BETWEEN ? AND ?
- *   AND s.trace_id IN (SELECT ... FROM operation_index ...)   -- operation, its duration
- *   AND s.trace_id IN (SELECT ... FROM tag_index ...)         -- one per tag, remote service
- *   AND s.trace_id IN (SELECT ... FROM service_index ... error) -- errorOnly
- * GROUP BY s.trace_id
- * HAVING [max(s.duration_ns) in range] [(ts, trace_id) before the cursor]
- * ORDER BY ts DESC, s.trace_id DESC LIMIT ?
- * </pre>
+ * <ul>
+ *   <li>operation (with the duration bounds): {@code operation_index};
+ *   <li>each tag, and the remote service as the tag {@code peer.service}: {@code tag_index};
+ *   <li>duration without operation, errorOnly, or nothing else: {@code service_index}.
+ * </ul>
  *
- * A hit's start is the earliest start among the trace's service-index entries in the range.
+ * The subqueries are joined on trace id (an AND); a hit's start is the earliest of them, as
+ * {@link SearchRequest} defines. Hits are ordered by start then trace id, both descending, and the
+ * cursor continues strictly after its position.
  */
 final class SearchQuery {
   final String sql;
@@ -40,91 +38,90 @@ final class SearchQuery {
   }
 
   static SearchQuery of(SearchRequest r, SearchCursor cursor, int fetchLimit, Dialect d) {
-    StringBuilder sql = new StringBuilder(512);
     List<Object> p = new ArrayList<>();
-    boolean hasService = !r.service().isEmpty();
-    boolean hasOperation = !r.operation().isEmpty();
-    long min = r.minDurationNanos();
-    long max = r.maxDurationNanos();
+    List<String> subqueries = new ArrayList<>();
+    String service = r.service();
+    boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
 
-    sql.append("SELECT s.trace_id, min(s.start_ns) AS ts FROM service_index s WHERE ");
-    if (hasService) {
-      sql.append("s.service = ? AND ");
-      p.add(r.service());
-    }
-    sql.append("s.start_ns >= ? AND s.start_ns <= ?");
-    p.add(r.startEpochNanos());
-    p.add(r.endEpochNanos());
-
-    if (hasOperation) {
-      sql.append(" AND s.trace_id IN (SELECT o.trace_id FROM operation_index o"
-          + " WHERE o.service = ? AND o.operation = ? AND o.start_ns >= ? AND o.start_ns <= ?");
-      p.add(r.service());
+    if (!r.operation().isEmpty()) {
+      StringBuilder q = new StringBuilder(
+          "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
+              + " WHERE service = ? AND operation = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(service);
       p.add(r.operation());
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
-      if (min != 0 || max != 0) {
-        sql.append(" GROUP BY o.trace_id HAVING ");
-        appendDurationRange(sql, p, "max(o.duration_ns)", min, max);
-      }
-      sql.append(')');
+      appendDuration(q, p, r);
+      subqueries.add(q.append(" GROUP BY trace_id").toString());
     }
-
     List<Map.Entry<String, String>> tags = new ArrayList<>(r.tags().entrySet());
     if (!r.remoteService().isEmpty()) {
       tags.add(Map.entry(TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
     }
     for (Map.Entry<String, String> tag : tags) {
-      sql.append(" AND s.trace_id IN (SELECT t.trace_id FROM tag_index t WHERE t.service = ?"
-          + " AND t.tag_key = ? AND t.tag_value = ? AND t.start_ns >= ? AND t.start_ns <= ?)");
-      p.add(r.service());
+      subqueries.add("SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE service = ?"
+          + " AND tag_key = ? AND tag_value = ? AND start_ns >= ? AND start_ns <= ?"
+          + " GROUP BY trace_id");
+      p.add(service);
       p.add(tag.getKey());
       p.add(tag.getValue());
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
     }
-
-    if (r.errorOnly()) {
-      sql.append(" AND s.trace_id IN (SELECT e.trace_id FROM service_index e WHERE ");
-      if (hasService) {
-        sql.append("e.service = ? AND ");
-        p.add(r.service());
-      }
-      sql.append("e.start_ns >= ? AND e.start_ns <= ? AND e.error = ").append(d.trueLiteral())
-          .append(')');
+    if (duration && r.operation().isEmpty()) {
+      StringBuilder q = new StringBuilder(
+          "SELECT trace_id, min(start_ns) AS ts FROM service_index"
+              + " WHERE service = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(service);
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
+      appendDuration(q, p, r);
+      subqueries.add(q.append(" GROUP BY trace_id").toString());
+    }
+    if (r.errorOnly() || subqueries.isEmpty()) {
+      StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM service_index WHERE ");
+      if (!service.isEmpty()) {
+        q.append("service = ? AND ");
+        p.add(service);
+      }
+      q.append("start_ns >= ? AND start_ns <= ?");
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
+      subqueries.add(q.append(" GROUP BY trace_id").toString());
     }
 
-    sql.append(" GROUP BY s.trace_id");
-    List<String> having = new ArrayList<>();
-    if (!hasOperation && (min != 0 || max != 0)) {
-      StringBuilder h = new StringBuilder();
-      appendDurationRange(h, p, "max(s.duration_ns)", min, max);
-      having.add(h.toString());
+    StringBuilder sql = new StringBuilder(256 + 160 * subqueries.size());
+    List<String> starts = new ArrayList<>();
+    sql.append("SELECT trace_id, ts FROM (SELECT p0.trace_id AS trace_id, ");
+    for (int i = 0; i < subqueries.size(); i++) starts.add("p" + i + ".ts");
+    sql.append(d.least(starts)).append(" AS ts FROM ");
+    for (int i = 0; i < subqueries.size(); i++) {
+      if (i > 0) sql.append(" JOIN ");
+      sql.append('(').append(subqueries.get(i)).append(") p").append(i);
+      if (i > 0) sql.append(" ON p").append(i).append(".trace_id = p0.trace_id");
     }
+    sql.append(") hits");
     if (cursor != null) {
-      having.add("(min(s.start_ns) < ? OR (min(s.start_ns) = ? AND s.trace_id < ?))");
+      sql.append(" WHERE (ts < ? OR (ts = ? AND trace_id < ?))");
       p.add(cursor.startEpochNanos());
       p.add(cursor.startEpochNanos());
       p.add(cursor.traceId());
     }
-    if (!having.isEmpty()) sql.append(" HAVING ").append(String.join(" AND ", having));
-    sql.append(" ORDER BY ts DESC, s.trace_id DESC LIMIT ?");
+    sql.append(" ORDER BY ts DESC, trace_id DESC LIMIT ?");
     p.add(fetchLimit);
     return new SearchQuery(sql.toString(), p);
   }
 
-  private static void appendDurationRange(
-      StringBuilder sql, List<Object> p, String expr, long min, long max) {
-    if (min != 0) {
-      sql.append(expr).append(" >= ?");
-      p.add(min);
+  /** Per entry, as the contract defines: min <= duration, and duration <= max unless max is 0. */
+  private static void appendDuration(StringBuilder q, List<Object> p, SearchRequest r) {
+    if (r.minDurationNanos() != 0) {
+      q.append(" AND duration_ns >= ?");
+      p.add(r.minDurationNanos());
     }
-    if (max != 0) {
-      if (min != 0) sql.append(" AND ");
-      sql.append(expr).append(" <= ?");
-      p.add(max);
+    if (r.maxDurationNanos() != 0) {
+      q.append(" AND duration_ns <= ?");
+      p.add(r.maxDurationNanos());
     }
   }
 
@@ -132,7 +129,7 @@ final class SearchQuery {
     int i = 1;
     for (Object o : params) {
       if (o instanceof String s) {
-        ps.setString(i++, s);
+        d.setText(ps, i++, s);
       } else if (o instanceof Long l) {
         ps.setLong(i++, l);
       } else if (o instanceof Integer n) {

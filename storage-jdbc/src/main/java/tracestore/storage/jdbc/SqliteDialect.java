@@ -32,6 +32,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public String least(java.util.List<String> expressions) {
+    return expressions.size() == 1 ? expressions.get(0) : "min(" + String.join(", ", expressions) + ')';
+  }
+
+  @Override
   public String trueLiteral() {
     return "1";
   }
