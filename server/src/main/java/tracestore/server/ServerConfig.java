@@ -2,7 +2,6 @@ package tracestore.server;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -178,7 +177,7 @@ public record ServerConfig(
     private <T> T parse(Setting s, Parser<T> parser) {
       try {
         return parser.parse(get(s));
-      } catch (IllegalArgumentException | InvalidPathException e) {
+      } catch (IllegalArgumentException e) {
         throw new ConfigException(s, e.getMessage());
       }
     }
