@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     trace.addSubcommand("show", new CommandLine(new TraceCommand.Show()));
     cmd.addSubcommand("trace", trace);
     cmd.addSubcommand("search", new CommandLine(new SearchCommand()));
+    cmd.addSubcommand("demo", new CommandLine(new DemoCommand()));
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
