@@ -10,16 +10,16 @@ import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import tracestore.ingest.pipeline.BatchEncoder;
 import tracestore.ingest.pipeline.IngestMetrics;
 import tracestore.ingest.pipeline.IngestPipeline;
 import tracestore.storage.SpanWriter;
+import tracestore.storage.WriteBatches;
 
 /**
  * The ingest role: the OTLP/gRPC, OTLP/HTTP and Zipkin v2 receivers in front of one write pipeline.
  *
  * <pre>{@code
- * IngestService ingest = IngestService.builder(storage.writer(), encoder)
+ * IngestService ingest = IngestService.builder(storage.writer())
  *     .config(IngestConfig.defaults())
  *     .meterRegistry(registry)
  *     .build();                        // starts the pipeline threads
@@ -44,15 +44,13 @@ public final class IngestService implements AutoCloseable {
   private IngestService(Builder b) {
     this.config = b.config;
     this.metrics = new IngestMetrics(b.registry);
-    this.pipeline = IngestPipeline.start(b.writer, b.encoder, config.pipeline(), metrics);
+    WriteBatches batches = b.writeBatches;
+    this.pipeline = IngestPipeline.start(b.writer, batches::toBatch, config.pipeline(), metrics);
   }
 
-  /**
-   * @param writer where spans are stored
-   * @param encoder turns a batch of spans into chunks and index entries (storage-api's codec)
-   */
-  public static Builder builder(SpanWriter writer, BatchEncoder encoder) {
-    return new Builder(writer, encoder);
+  /** @param writer where spans are stored (the backend's {@code Storage.writer()}) */
+  public static Builder builder(SpanWriter writer) {
+    return new Builder(writer);
   }
 
   public IngestConfig config() {
@@ -136,13 +134,22 @@ public final class IngestService implements AutoCloseable {
   /** Builder; {@link #build()} starts the pipeline. */
   public static final class Builder {
     private final SpanWriter writer;
-    private final BatchEncoder encoder;
+    private WriteBatches writeBatches;
     private IngestConfig config = IngestConfig.defaults();
     private MeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
-    private Builder(SpanWriter writer, BatchEncoder encoder) {
+    private Builder(SpanWriter writer) {
       this.writer = Objects.requireNonNull(writer, "writer == null");
-      this.encoder = Objects.requireNonNull(encoder, "encoder == null");
+    }
+
+    /**
+     * Groups, encodes and indexes each batch; default {@code WriteBatches.create()} (the default
+     * {@code IndexPolicy}). Pass the process-wide instance when there is one: it holds the tag
+     * index's cardinality guard.
+     */
+    public Builder writeBatches(WriteBatches writeBatches) {
+      this.writeBatches = Objects.requireNonNull(writeBatches, "writeBatches == null");
+      return this;
     }
 
     public Builder config(IngestConfig config) {
@@ -157,6 +164,7 @@ public final class IngestService implements AutoCloseable {
     }
 
     public IngestService build() {
+      if (writeBatches == null) writeBatches = WriteBatches.create();
       return new IngestService(this);
     }
   }

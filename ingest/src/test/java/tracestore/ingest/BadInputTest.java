@@ -23,7 +23,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tracestore.ingest.pipeline.PipelineConfig;
-import tracestore.ingest.pipeline.TestStore;
+import tracestore.storage.inmemory.InMemoryStorage;
+import tracestore.storage.model.TraceId;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.TagValue;
 
@@ -37,17 +38,16 @@ class BadInputTest {
   static final String JSON = "application/json";
   static final String PROTO = "application/x-protobuf";
 
-  static TestStore store;
+  static InMemoryStorage store;
   static Harness h;
   final Random random = new Random();
 
   @BeforeAll
   static void start() {
-    store = new TestStore();
+    store = new InMemoryStorage();
     h =
         new Harness(
-            store,
-            store,
+            store.writer(),
             IngestConfig.newBuilder()
                 .maxBodyBytes(64 * 1024)
                 .maxInflatedBytes(1024 * 1024)
@@ -70,6 +70,10 @@ class BadInputTest {
     com.google.rpc.Status.Builder s = com.google.rpc.Status.newBuilder();
     JsonFormat.parser().merge(text(r), s);
     return s.getMessage();
+  }
+
+  static List<Span> trace(String hex) {
+    return store.reader().getTrace(TraceId.parse(hex));
   }
 
   String goodOtlp() {
@@ -105,7 +109,7 @@ class BadInputTest {
     var r = h.post(OTLP, JSON, gzip(utf8(otlpRequest("gz", otlpSpan(trace, hex(random, 8), "zipped", "")))),
         "Content-Encoding", "gzip");
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(store.stored()).anyMatch(s -> s.traceId().toHex().equals(trace) && s.name().equals("zipped"));
+    assertThat(trace(trace)).extracting(Span::name).containsExactly("zipped");
     var z = h.post(ZIPKIN, JSON, gzip(utf8("[" + zipkinSpan(trace, hex(random, 8), "gzsvc") + "]")),
         "Content-Encoding", "gzip");
     assertThat(z.statusCode()).isEqualTo(202);
@@ -126,7 +130,7 @@ class BadInputTest {
     var r = h.post(OTLP, JSON, utf8(otlpRequest("many", spans.toArray(String[]::new))));
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(statusMessage(r)).isEqualTo("request has more than 50 spans (maxSpansPerRequest)");
-    assertThat(store.stored()).noneMatch(s -> s.traceId().toHex().equals(trace));
+    assertThat(trace(trace)).isEmpty();
   }
 
   @Test
@@ -138,7 +142,7 @@ class BadInputTest {
     for (int i = 0; i < 10; i++) attrs.append(",{\"key\":\"t").append(i).append("\",\"value\":{\"intValue\":\"1\"}}");
     var r = h.post(OTLP, JSON, utf8(otlpRequest("limits", otlpSpan(trace, hex(random, 8), "tags", attrs.toString()))));
     assertThat(r.statusCode()).isEqualTo(200);
-    Span s = store.stored().stream().filter(x -> x.traceId().toHex().equals(trace)).findFirst().orElseThrow();
+    Span s = trace(trace).get(0);
     assertThat(s.tags()).hasSize(9); // 8 kept + the marker
     assertThat(s.tag("long").asString()).isEqualTo("v".repeat(64) + DecodedSpans.TRUNCATION_MARKER);
     // dropped: the 33-character key and 4 tags over the 8-tag limit
@@ -203,7 +207,7 @@ class BadInputTest {
     assertThat(resp.getPartialSuccess().getErrorMessage())
         .isEqualTo("1 of 2 spans rejected: resourceSpans[0].scopeSpans[0].spans[1]: "
             + "id must be 16 or 32 hex characters, got 4: \"0102\"");
-    assertThat(store.stored()).filteredOn(s -> s.traceId().toHex().equals(trace)).extracting(Span::name)
+    assertThat(trace(trace)).extracting(Span::name)
         .containsExactly("good");
   }
 
@@ -212,6 +216,7 @@ class BadInputTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<String> goodTraces = new ArrayList<>();
+      List<String> zipkinTraces = new ArrayList<>();
       List<Future<Integer>> good = new ArrayList<>();
       List<Future<Integer>> bad = new ArrayList<>();
       for (int i = 0; i < 30; i++) {
@@ -219,7 +224,9 @@ class BadInputTest {
         goodTraces.add(trace);
         byte[] body = utf8(otlpRequest("mixed", otlpSpan(trace, hex(random, 8), "g" + i, "")));
         good.add(pool.submit(() -> h.post(OTLP, JSON, body).statusCode()));
-        byte[] zbody = utf8("[" + zipkinSpan(hex(random, 16), hex(random, 8), "mixedz") + "]");
+        String ztrace = hex(random, 16);
+        zipkinTraces.add(ztrace);
+        byte[] zbody = utf8("[" + zipkinSpan(ztrace, hex(random, 8), "mixedz") + "]");
         good.add(pool.submit(() -> h.post(ZIPKIN, JSON, zbody).statusCode()));
         bad.add(pool.submit(() -> h.post(OTLP, JSON, utf8("{broken")).statusCode()));
         bad.add(pool.submit(() -> h.post(ZIPKIN, JSON, gzip(new byte[4 * 1024 * 1024]), "Content-Encoding", "gzip").statusCode()));
@@ -227,9 +234,8 @@ class BadInputTest {
       }
       for (Future<Integer> f : good) assertThat(f.get()).isIn(200, 202);
       for (Future<Integer> f : bad) assertThat(f.get()).isIn(400, 413, 415);
-      List<String> stored = store.stored().stream().map(s -> s.traceId().toHex()).toList();
-      assertThat(stored).containsAll(goodTraces);
-      assertThat(store.stored().stream().filter(s -> s.service().equals("mixedz")).count()).isEqualTo(30);
+      for (String t : goodTraces) assertThat(trace(t)).extracting(Span::service).containsExactly("mixed");
+      for (String t : zipkinTraces) assertThat(trace(t)).extracting(Span::service).containsExactly("mixedz");
       assertThat(h.counter("tracestore.ingest.requests.rejected", "reason", "malformed")).isGreaterThanOrEqualTo(30);
       assertThat(h.counter("tracestore.ingest.requests.rejected", "reason", "unsupported_media_type")).isGreaterThanOrEqualTo(30);
     } finally {

@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import tracestore.ingest.pipeline.BatchEncoder;
 import tracestore.storage.SpanWriter;
 
 /** An Armeria server on an ephemeral port running one {@link IngestService}, plus a JDK client. */
@@ -19,13 +18,14 @@ final class Harness implements AutoCloseable {
   final Server server;
   final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Harness(SpanWriter writer, BatchEncoder encoder, IngestConfig config) {
+  Harness(SpanWriter writer, IngestConfig config) {
     ingest =
-        IngestService.builder(writer, encoder)
+        IngestService.builder(writer)
             .config(config.toBuilder().otlpGrpcPort(0).otlpHttpPort(-1).zipkinPort(-1).build())
             .meterRegistry(registry)
             .build();
-    ServerBuilder sb = Server.builder();
+    // Tests read every answer before closing, so no quiet period is needed on stop.
+    ServerBuilder sb = Server.builder().gracefulShutdownTimeoutMillis(0, 0);
     ingest.registerOn(sb);
     server = sb.build();
     server.start().join();

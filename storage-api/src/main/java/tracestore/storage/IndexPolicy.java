@@ -110,9 +110,15 @@ public final class IndexPolicy {
     return maxKeys;
   }
 
-  /** Whether tags with this key may be indexed at all (the cardinality guard aside). */
+  /**
+   * Whether tags with this key may be indexed at all (the cardinality guard aside). Keys longer
+   * than {@link #maxValueLength()} or holding U+0000 never are.
+   */
   public boolean isIndexableKey(String key) {
-    return !deniedKeys.contains(key) && (allowedKeys.isEmpty() || allowedKeys.contains(key));
+    return !deniedKeys.contains(key)
+        && (allowedKeys.isEmpty() || allowedKeys.contains(key))
+        && key.length() <= maxValueLength
+        && key.indexOf('\0') < 0;
   }
 
   /** Whether values of this type are indexed. */
@@ -122,13 +128,17 @@ public final class IndexPolicy {
 
   /**
    * The value as the tag index stores it: truncated to {@link #maxValueLength()} chars, never
-   * splitting a surrogate pair. Query code applies it to a searched value before asking a reader.
+   * splitting a surrogate pair, and with each U+0000 replaced by U+FFFD (PostgreSQL text cannot
+   * hold NUL). Query code applies it to a searched value before asking a reader.
    */
   public String indexedValue(String value) {
-    if (value.length() <= maxValueLength) return value;
-    int end = maxValueLength;
-    if (Character.isHighSurrogate(value.charAt(end - 1))) end--;
-    return value.substring(0, end);
+    String v = value;
+    if (v.length() > maxValueLength) {
+      int end = maxValueLength;
+      if (Character.isHighSurrogate(v.charAt(end - 1))) end--;
+      v = v.substring(0, end);
+    }
+    return v.indexOf('\0') < 0 ? v : v.replace('\0', '\uFFFD');
   }
 
   @Override

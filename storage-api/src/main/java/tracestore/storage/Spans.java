@@ -16,8 +16,9 @@ import tracestore.storage.model.Span;
 public final class Spans {
   /**
    * The order {@link TraceReader#getTrace} promises: start time, then span id (unsigned); the rest
-   * only breaks ties between spans that share both (Zipkin's shared client/server spans), so the
-   * order does not depend on the order chunks were read in.
+   * only breaks ties between spans that share both (Zipkin's shared client/server spans, or
+   * near-twins that differ in a tag), so the order never depends on the order chunks were read in
+   * and is the same in every JVM (it avoids {@code hashCode}, which enum fields make vary per run).
    */
   public static final Comparator<Span> READ_ORDER =
       Comparator.comparingLong(Span::startEpochNanos)
@@ -26,7 +27,16 @@ public final class Spans {
           .thenComparing(Span::service)
           .thenComparing(Span::name)
           .thenComparingLong(Span::durationNanos)
-          .thenComparing(Span::parentSpanId, Long::compareUnsigned);
+          .thenComparing(Span::parentSpanId, Long::compareUnsigned)
+          .thenComparing(Span::statusCode)
+          .thenComparing(Span::statusMessage)
+          .thenComparing(Span::remoteService)
+          .thenComparing(s -> s.tags().toString())
+          .thenComparing(s -> s.logs().toString())
+          .thenComparing(s -> s.links().toString())
+          .thenComparing(s -> s.resource().toString())
+          .thenComparing(Span::scopeName)
+          .thenComparing(Span::scopeVersion);
 
   private Spans() {}
 

@@ -281,8 +281,9 @@ public final class IngestPipeline implements AutoCloseable {
         w = new BatchWrite(encoder.encode(b.spans), b);
       } catch (RuntimeException e) {
         LOG.warn("cannot encode a batch of {} spans", b.spans.size(), e);
+        pendingBytes.addAndGet(-b.bytes);
         b.fail(e, "invalid");
-        finished(b);
+        writePermits.release();
         return;
       }
       w.attempt();
@@ -430,8 +431,9 @@ public final class IngestPipeline implements AutoCloseable {
         long nanos = System.nanoTime() - start;
         metrics.write(nanos, error == null);
         if (error == null) {
+          pendingBytes.addAndGet(-batch.bytes); // before the acks, so an acked caller sees it
           batch.written();
-          finished(batch);
+          writePermits.release();
           return;
         }
         Throwable cause = unwrap(error);
@@ -451,12 +453,9 @@ public final class IngestPipeline implements AutoCloseable {
           finished(batch);
           return;
         }
-        if (cause instanceof IllegalArgumentException) {
-          batch.fail(cause, "invalid");
-        } else {
-          batch.fail(cause, "storage_error");
-        }
-        finished(batch);
+        pendingBytes.addAndGet(-batch.bytes);
+        batch.fail(cause, cause instanceof IllegalArgumentException ? "invalid" : "storage_error");
+        writePermits.release();
       }
     }
   }

@@ -7,7 +7,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -15,13 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tracestore.storage.StorageException;
+import tracestore.storage.WriteBatches;
+import tracestore.storage.inmemory.InMemoryStorage;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.TraceId;
 
 class IngestPipelineTest {
   final Random random = new Random(42);
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  final TestStore store = new TestStore();
+  final InMemoryStorage store = new InMemoryStorage();
+  final BatchEncoder encoder = WriteBatches.create()::toBatch;
   IngestPipeline pipeline;
 
   @AfterEach
@@ -40,7 +45,7 @@ class IngestPipelineTest {
   }
 
   IngestPipeline start(tracestore.storage.SpanWriter writer, PipelineConfig config) {
-    pipeline = IngestPipeline.start(writer, store, config, new IngestMetrics(registry));
+    pipeline = IngestPipeline.start(writer, encoder, config, new IngestMetrics(registry));
     return pipeline;
   }
 
@@ -66,6 +71,15 @@ class IngestPipelineTest {
     return out;
   }
 
+  /** What a reader sees of the traces of {@code sent}. */
+  List<Span> stored(List<Span> sent) {
+    Set<TraceId> ids = new LinkedHashSet<>();
+    for (Span s : sent) ids.add(s.traceId());
+    List<Span> out = new ArrayList<>();
+    for (List<Span> trace : store.reader().getTraces(ids)) out.addAll(trace);
+    return out;
+  }
+
   static void await(CompletionStage<Void> s) throws Exception {
     s.toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
@@ -86,7 +100,7 @@ class IngestPipelineTest {
 
   @Test
   void everySpanIsStoredOnceAndBatchesRespectTheSpanLimit() throws Exception {
-    start(store, config().build());
+    start(store.writer(), config().build());
     List<Span> all = new ArrayList<>();
     List<CompletionStage<Void>> acks = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -95,7 +109,7 @@ class IngestPipelineTest {
       acks.add(pipeline.submit(request));
     }
     for (CompletionStage<Void> a : acks) await(a);
-    assertThat(store.stored()).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(stored(all)).containsExactlyInAnyOrderElementsOf(all);
     var batches = registry.find("tracestore.ingest.batch.spans").summary();
     assertThat(batches.max()).isLessThanOrEqualTo(7);
     assertThat((long) batches.totalAmount()).isEqualTo(all.size());
@@ -105,27 +119,28 @@ class IngestPipelineTest {
 
   @Test
   void acknowledgesOnlyAfterTheWriteCompletes() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store).close();
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
     start(writer, config().build());
     List<Span> request = spans(3, 3);
     CompletableFuture<Void> ack = pipeline.submit(request).toCompletableFuture();
     Thread.sleep(200); // several flush intervals: the batches are written, but not yet durable
     assertThat(writer.calls.get()).isGreaterThan(0);
     assertThat(ack).isNotDone();
-    assertThat(store.stored()).isEmpty();
+    assertThat(stored(request)).isEmpty();
     writer.open();
     await(ack);
-    assertThat(store.stored()).containsExactlyInAnyOrderElementsOf(request);
+    assertThat(stored(request)).containsExactlyInAnyOrderElementsOf(request);
   }
 
   @Test
   void aPartialBatchIsFlushedByTime() throws Exception {
-    start(store, config().maxBatchSpans(10_000).flushInterval(Duration.ofMillis(100)).build());
+    FlakyWriter writer = new FlakyWriter(store.writer());
+    start(writer, config().maxBatchSpans(10_000).flushInterval(Duration.ofMillis(100)).build());
     long t0 = System.nanoTime();
     await(pipeline.submit(spans(1, 2)));
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertThat(ms).isBetween(80L, 2_000L);
-    assertThat(store.writes.get()).isEqualTo(1);
+    assertThat(writer.calls.get()).isEqualTo(1);
   }
 
   @Test
@@ -133,7 +148,7 @@ class IngestPipelineTest {
     List<Span> request = spans(3, 4); // 12 equal-sized spans: four full batches of 3
     long oneSpan = SpanSize.estimate(request.get(0));
     start(
-        store,
+        store.writer(),
         config().maxBatchSpans(10_000).maxBatchBytes(oneSpan * 3).flushInterval(Duration.ofHours(1)).build());
     CompletionStage<Void> ack = pipeline.submit(request);
     await(ack); // would take an hour if only time flushed
@@ -142,18 +157,18 @@ class IngestPipelineTest {
 
   @Test
   void retryableFailuresAreRetriedUntilStored() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store, 3, StorageException.retryable("connection reset", null));
+    FlakyWriter writer = new FlakyWriter(store.writer(), 3, StorageException.retryable("connection reset", null));
     start(writer, config().maxBatchSpans(1000).build());
     List<Span> request = spans(2, 2);
     await(pipeline.submit(request));
-    assertThat(store.stored()).containsExactlyInAnyOrderElementsOf(request);
+    assertThat(stored(request)).containsExactlyInAnyOrderElementsOf(request);
     assertThat(counter("tracestore.ingest.write.retries")).isEqualTo(3);
     assertThat(writer.calls.get()).isEqualTo(4);
   }
 
   @Test
   void permanentFailuresAreNotRetried() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store, 1, StorageException.permanent("schema is too old", null));
+    FlakyWriter writer = new FlakyWriter(store.writer(), 1, StorageException.permanent("schema is too old", null));
     start(writer, config().maxBatchSpans(1000).build());
     Throwable t = failure(pipeline.submit(spans(2, 2)));
     assertThat(t).isInstanceOf(StorageException.class).hasMessage("schema is too old");
@@ -164,7 +179,7 @@ class IngestPipelineTest {
   @Test
   void aRequestNotStoredByItsDeadlineFailsWithTheLastError() throws Exception {
     FlakyWriter writer =
-        new FlakyWriter(store, Integer.MAX_VALUE, StorageException.retryable("database is down", null));
+        new FlakyWriter(store.writer(), Integer.MAX_VALUE, StorageException.retryable("database is down", null));
     start(writer, config().requestDeadline(Duration.ofMillis(300)).build());
     long t0 = System.nanoTime();
     Throwable t = failure(pipeline.submit(spans(3, 3)));
@@ -181,7 +196,7 @@ class IngestPipelineTest {
   @Test
   void aRequestSplitOverBatchesFailsWholeWhenOnePartCannotBeStored() throws Exception {
     // The first batch (7 spans) is stored, the second fails for good: the request still fails.
-    FlakyWriter writer = new FlakyWriter(store);
+    FlakyWriter writer = new FlakyWriter(store.writer());
     tracestore.storage.SpanWriter failSecond =
         new tracestore.storage.SpanWriter() {
           final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -194,14 +209,15 @@ class IngestPipelineTest {
           }
         };
     start(failSecond, config().maxConcurrentWrites(1).build());
-    Throwable t = failure(pipeline.submit(spans(2, 5)));
+    List<Span> request = spans(2, 5);
+    Throwable t = failure(pipeline.submit(request));
     assertThat(t).hasMessage("corrupt");
-    assertThat(store.stored()).hasSize(7);
+    assertThat(stored(request)).hasSize(7);
   }
 
   @Test
   void aFullQueueRefusesAndTheAcceptedRequestsAreAllStored() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store).close();
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
     List<Span> sample = spans(1, 5);
     long requestBytes = SpanSize.estimate(sample);
     start(
@@ -227,13 +243,14 @@ class IngestPipelineTest {
     assertThat(accepted).hasSize(4);
     writer.open();
     for (CompletionStage<Void> a : acks) await(a);
-    assertThat(store.stored()).containsExactlyInAnyOrderElementsOf(accepted.stream().flatMap(List::stream).toList());
+    List<Span> flat = accepted.stream().flatMap(List::stream).toList();
+    assertThat(stored(flat)).containsExactlyInAnyOrderElementsOf(flat);
     assertThat(counter("tracestore.ingest.requests.rejected", "reason", "queue_full")).isEqualTo(1);
   }
 
   @Test
   void writesInFlightNeverExceedTheLimit() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store).close();
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
     start(writer, config().maxBatchSpans(2).maxConcurrentWrites(3).build());
     List<CompletionStage<Void>> acks = new ArrayList<>();
     for (int i = 0; i < 10; i++) acks.add(pipeline.submit(spans(2, 2)));
@@ -246,7 +263,7 @@ class IngestPipelineTest {
 
   @Test
   void closeDrainsEverythingAcceptedThenRefuses() throws Exception {
-    start(store, config().flushInterval(Duration.ofSeconds(30)).maxBatchSpans(1000).build());
+    start(store.writer(), config().flushInterval(Duration.ofSeconds(30)).maxBatchSpans(1000).build());
     List<Span> all = new ArrayList<>();
     List<CompletionStage<Void>> acks = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
@@ -256,7 +273,7 @@ class IngestPipelineTest {
     }
     pipeline.closeAsync().toCompletableFuture().get(5, TimeUnit.SECONDS);
     for (CompletionStage<Void> a : acks) assertThat(a.toCompletableFuture()).isCompleted();
-    assertThat(store.stored()).containsExactlyInAnyOrderElementsOf(all);
+    assertThat(stored(all)).containsExactlyInAnyOrderElementsOf(all);
     Throwable t = failure(pipeline.submit(spans(1, 1)));
     assertThat(t).isInstanceOf(RejectedException.class);
     assertThat(((RejectedException) t).reason()).isEqualTo(RejectedException.Reason.CLOSED);
@@ -274,7 +291,7 @@ class IngestPipelineTest {
 
   @Test
   void backoffGrowsExponentiallyWithJitterAndIsCapped() {
-    start(store, config().initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(350)).build());
+    start(store.writer(), config().initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(350)).build());
     for (int i = 0; i < 50; i++) {
       assertThat(pipeline.backoffNanos(1)).isBetween(50_000_000L, 100_000_000L);
       assertThat(pipeline.backoffNanos(2)).isBetween(100_000_000L, 200_000_000L);

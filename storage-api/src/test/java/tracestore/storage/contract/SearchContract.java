@@ -135,7 +135,7 @@ public abstract class SearchContract extends StorageContract {
    * One query case: how to build the request from the fixture, and which traces (1..6) it must
    * return, newest first. The time range is the fixture's window unless the case sets its own.
    */
-  public record QueryCase(
+  record QueryCase(
       String name, BiFunction<Shop, SearchRequest.Builder, SearchRequest.Builder> request, int... expected) {
     @Override
     public String toString() {

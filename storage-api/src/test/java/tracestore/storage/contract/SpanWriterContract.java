@@ -169,6 +169,11 @@ public abstract class SpanWriterContract extends StorageContract {
   }
 
   @Test
+  void checkPassesOnAHealthyStore() {
+    storage.check();
+  }
+
+  @Test
   void anEmptyBatchCompletes() {
     write(List.of());
   }

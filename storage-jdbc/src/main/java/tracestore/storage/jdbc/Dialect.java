@@ -29,8 +29,8 @@ interface Dialect {
     return rs.getString(index);
   }
 
-  /** SQL for "the larger of a and b" (GREATEST in PostgreSQL, two-argument max in SQLite). */
-  String greatest(String a, String b);
+  /** The conflict clause of index-row inserts, with a leading space, or empty when none. */
+  String indexConflictClause();
 
   /** SQL for the smallest of one or more expressions (LEAST, or SQLite's many-argument min). */
   String least(java.util.List<String> expressions);

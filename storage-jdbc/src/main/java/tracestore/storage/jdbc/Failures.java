@@ -48,6 +48,18 @@ final class Failures {
         || msg.contains("This connection has been closed") || msg.contains("I/O error");
   }
 
+  /**
+   * The session is gone (connection failure class 08, or the server killed it: 57P01..57P03) while
+   * the database may well be up: a new connection may succeed at once.
+   */
+  static boolean isConnectionLost(Throwable e) {
+    SQLException sql = firstSqlException(e);
+    if (sql == null) return false;
+    String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+    return state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+        || state.equals("57P03") || sql instanceof SQLRecoverableException;
+  }
+
   /** Too many connections (53300) or the pool's own timeout: the backend is saturated. */
   private static boolean isOverload(String state) {
     return state.equals("53300");

@@ -9,8 +9,10 @@ import tracestore.storage.TagIndexEntry;
 
 /**
  * The write statements of the raw and name tables, each its SQL next to its binder. Replays are
- * idempotent: chunks and tag entries are keyed by their whole content ({@code DO NOTHING});
- * service and operation entries merge by keeping the longest duration and any error.
+ * idempotent: chunks are keyed by (trace id, chunk id) and {@code DO NOTHING} on conflict, and a
+ * trace's index rows are written only when its chunk was new (see {@link JdbcSpanWriter}). On
+ * SQLite, whose index tables key the whole entry, index rows also {@code DO NOTHING}; on
+ * PostgreSQL they have no unique key and no conflict clause.
  */
 final class Inserts {
   private Inserts() {}
@@ -32,12 +34,13 @@ final class Inserts {
     };
   }
 
+  /** Which chunks were new: the returned trace ids. */
+  static final String RETURNING_TRACE_ID = " RETURNING trace_id";
+
   static RowInsert<ServiceIndexEntry> serviceIndex(Dialect d) {
     return new RowInsert<>(
         "service_index (service, start_ns, trace_id, duration_ns, error)", 5,
-        " ON CONFLICT (service, start_ns, trace_id) DO UPDATE SET duration_ns = "
-            + d.greatest("service_index.duration_ns", "excluded.duration_ns")
-            + ", error = (service_index.error OR excluded.error)") {
+        d.indexConflictClause()) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, ServiceIndexEntry e) throws SQLException {
         d.setText(ps, i++, e.service());
@@ -53,8 +56,7 @@ final class Inserts {
   static RowInsert<OperationIndexEntry> operationIndex(Dialect d) {
     return new RowInsert<>(
         "operation_index (service, operation, start_ns, trace_id, kind, duration_ns)", 6,
-        " ON CONFLICT (service, operation, start_ns, trace_id, kind) DO UPDATE SET duration_ns = "
-            + d.greatest("operation_index.duration_ns", "excluded.duration_ns")) {
+        d.indexConflictClause()) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, OperationIndexEntry e) throws SQLException {
         d.setText(ps, i++, e.service());
@@ -68,9 +70,9 @@ final class Inserts {
     };
   }
 
-  static RowInsert<TagIndexEntry> tagIndex() {
+  static RowInsert<TagIndexEntry> tagIndex(Dialect d) {
     return new RowInsert<>(
-        "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, " ON CONFLICT DO NOTHING") {
+        "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, d.indexConflictClause()) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
         d.setText(ps, i++, e.service());

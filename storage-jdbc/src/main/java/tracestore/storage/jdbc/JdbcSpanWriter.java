@@ -3,7 +3,9 @@ package tracestore.storage.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import tracestore.storage.Chunk;
 import tracestore.storage.OperationIndexEntry;
@@ -23,6 +26,7 @@ import tracestore.storage.SpanWriter;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
+import tracestore.storage.model.TraceId;
 
 /**
  * Writes each batch in one transaction on the backend's own bounded executor, and completes the
@@ -38,20 +42,17 @@ final class JdbcSpanWriter implements SpanWriter {
   private final NameCache names;
 
   private final RowInsert<Chunk> insertChunks = Inserts.chunks();
-  private final RowInsert<ServiceIndexEntry> insertService;
-  private final RowInsert<OperationIndexEntry> insertOperation;
-  private final RowInsert<TagIndexEntry> insertTag = Inserts.tagIndex();
+  private final IndexRows indexRows;
   private final Map<Name.Type, RowInsert<Name>> insertNames = new EnumMap<>(Name.Type.class);
 
   JdbcSpanWriter(DataSource dataSource, Dialect dialect, Executor executor, Partitions partitions,
-      NameCache names) {
+      NameCache names, IndexRows indexRows) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.executor = executor;
     this.partitions = partitions;
     this.names = names;
-    this.insertService = Inserts.serviceIndex(dialect);
-    this.insertOperation = Inserts.operationIndex(dialect);
+    this.indexRows = indexRows;
     for (Name.Type t : Name.Type.values()) insertNames.put(t, Inserts.names(t));
   }
 
@@ -83,10 +84,17 @@ final class JdbcSpanWriter implements SpanWriter {
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
         try {
-          insertChunks.insertAll(c, dialect, rows.chunks);
-          insertService.insertAll(c, dialect, rows.service);
-          insertOperation.insertAll(c, dialect, rows.operation);
-          insertTag.insertAll(c, dialect, rows.tag);
+          // Index rows only for traces whose chunk is new: a replayed batch adds nothing.
+          Set<TraceId> fresh = new HashSet<>();
+          insertChunks.insertAll(c, dialect, rows.chunks, Inserts.RETURNING_TRACE_ID,
+              rs -> fresh.add(dialect.readTraceId(rs, 1)));
+          if (fresh.size() == rows.traces) {
+            indexRows.write(c, rows.service, rows.operation, rows.tag);
+          } else if (!fresh.isEmpty()) {
+            indexRows.write(c, only(rows.service, fresh, ServiceIndexEntry::traceId),
+                only(rows.operation, fresh, OperationIndexEntry::traceId),
+                only(rows.tag, fresh, TagIndexEntry::traceId));
+          }
           if (!newNames.isEmpty()) writeNames(c, newNames);
           c.commit();
         } catch (SQLException | RuntimeException e) {
@@ -103,9 +111,21 @@ final class JdbcSpanWriter implements SpanWriter {
     }
   }
 
+  private static <E> List<E> only(List<E> entries, Set<TraceId> traces, Function<E, TraceId> id) {
+    List<E> out = new ArrayList<>();
+    for (E e : entries) if (traces.contains(id.apply(e))) out.add(e);
+    return out;
+  }
+
+  /**
+   * Inserts names in one global order (type, then text, then kind), as chunks are: two batches that
+   * share new keys then lock them in the same order and cannot deadlock.
+   */
   private void writeNames(Connection c, List<Name> newNames) throws SQLException {
     Map<Name.Type, List<Name>> byType = new EnumMap<>(Name.Type.class);
-    for (Name n : newNames) byType.computeIfAbsent(n.type(), t -> new ArrayList<>()).add(n);
+    List<Name> sorted = new ArrayList<>(newNames);
+    sorted.sort(Name.ORDER);
+    for (Name n : sorted) byType.computeIfAbsent(n.type(), t -> new ArrayList<>()).add(n);
     for (Map.Entry<Name.Type, List<Name>> e : byType.entrySet()) {
       insertNames.get(e.getKey()).insertAll(c, dialect, e.getValue());
     }
@@ -127,6 +147,7 @@ final class JdbcSpanWriter implements SpanWriter {
     final List<TagIndexEntry> tag;
     final Set<Name> names = new LinkedHashSet<>();
     final Set<Long> days = new TreeSet<>();
+    int traces;
 
     private Rows(List<Chunk> chunks, List<ServiceIndexEntry> service,
         List<OperationIndexEntry> operation, List<TagIndexEntry> tag) {
@@ -146,25 +167,16 @@ final class JdbcSpanWriter implements SpanWriter {
       for (Chunk c : batch.chunks()) {
         chunks.putIfAbsent(List.of(c.traceId(), c.chunkId()), c);
       }
-      Map<List<Object>, ServiceIndexEntry> service = new LinkedHashMap<>();
-      for (ServiceIndexEntry e : batch.serviceEntries()) {
-        service.merge(List.of(e.service(), e.startEpochNanos(), e.traceId()), e, (a, b) ->
-            new ServiceIndexEntry(a.service(), a.traceId(), a.startEpochNanos(),
-                Math.max(a.durationNanos(), b.durationNanos()), a.error() || b.error()));
-      }
-      Map<List<Object>, OperationIndexEntry> operation = new LinkedHashMap<>();
-      for (OperationIndexEntry e : batch.operationEntries()) {
-        operation.merge(
-            List.of(e.service(), e.operation(), e.startEpochNanos(), e.traceId(), e.kind()), e,
-            (a, b) -> new OperationIndexEntry(a.service(), a.operation(), a.kind(), a.traceId(),
-                a.startEpochNanos(), Math.max(a.durationNanos(), b.durationNanos())));
-      }
-      Set<TagIndexEntry> tag = new LinkedHashSet<>();
-      for (TagIndexEntry e : batch.tagEntries()) {
-        tag.add(e);
-      }
-      Rows rows = new Rows(List.copyOf(chunks.values()), List.copyOf(service.values()),
-          List.copyOf(operation.values()), List.copyOf(tag));
+      // Entries are values: equal ones are one row (SQLite's keys would refuse a second anyway).
+      List<Chunk> ordered = new ArrayList<>(chunks.values());
+      ordered.sort(Comparator.comparing(Chunk::traceId).thenComparingLong(Chunk::chunkId));
+      Rows rows = new Rows(ordered,
+          List.copyOf(new LinkedHashSet<>(batch.serviceEntries())),
+          List.copyOf(new LinkedHashSet<>(batch.operationEntries())),
+          List.copyOf(new LinkedHashSet<>(batch.tagEntries())));
+      Set<TraceId> traces = new HashSet<>();
+      for (Chunk c : rows.chunks) traces.add(c.traceId());
+      rows.traces = traces.size();
       for (Chunk c : rows.chunks) rows.days.add(Partitions.dayOf(c.minStartEpochNanos()));
       for (ServiceIndexEntry e : rows.service) {
         rows.days.add(Partitions.dayOf(e.startEpochNanos()));

@@ -97,8 +97,10 @@ public final class JdbcStorage implements Storage {
       this.partitions = null;
       this.maintenance = null;
     }
-    this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names);
-    this.reader = new JdbcTraceReader(reads, dialect);
+    IndexRows indexRows = dialect.partitioned() && b.indexLoad == IndexLoad.COPY
+        ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
+    this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names, indexRows);
+    this.reader = new JdbcTraceReader(reads, dialect, b.readConnections);
     this.rollups = new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions);
   }
 
@@ -205,6 +207,17 @@ public final class JdbcStorage implements Storage {
     };
   }
 
+  /** How PostgreSQL index rows are loaded; SQLite always uses prepared multi-row inserts. */
+  public enum IndexLoad {
+    /** {@code COPY ... FROM STDIN}, one per table per batch: the measured default. */
+    COPY,
+    /**
+     * Multi-row {@code INSERT ... VALUES}: the comparator in BENCHMARKS.md, and for connection
+     * proxies that do not pass COPY through.
+     */
+    INSERT
+  }
+
   /** Configures a {@link JdbcStorage}; {@link #build()} validates and names a bad setting. */
   public static final class Builder {
     String postgresUrl;
@@ -221,6 +234,8 @@ public final class JdbcStorage implements Storage {
     Duration statementTimeout = Duration.ofSeconds(30);
     Duration sqliteBusyTimeout = Duration.ofSeconds(5);
     boolean migrate;
+    IndexLoad indexLoad = IndexLoad.COPY;
+    String applicationName = "tracestore"; // tests give each storage its own, to find its sessions
 
     Builder() {}
 
@@ -297,6 +312,12 @@ public final class JdbcStorage implements Storage {
       return this;
     }
 
+    /** PostgreSQL: how index rows are loaded (default {@link IndexLoad#COPY}). */
+    public Builder indexLoad(IndexLoad load) {
+      this.indexLoad = Objects.requireNonNull(load, "indexLoad == null");
+      return this;
+    }
+
     /** Apply pending migrations at startup instead of refusing a database that lacks them. */
     public Builder migrate(boolean migrate) {
       this.migrate = migrate;
@@ -345,7 +366,7 @@ public final class JdbcStorage implements Storage {
       if (password != null) ds.setPassword(password);
       ds.setCurrentSchema(schema);
       ds.setOptions("-c statement_timeout=" + statementTimeout.toMillis());
-      ds.setApplicationName("tracestore");
+      ds.setApplicationName(applicationName);
       ds.setTcpKeepAlive(true);
       return ds;
     }

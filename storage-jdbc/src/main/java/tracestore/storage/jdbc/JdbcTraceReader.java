@@ -36,36 +36,53 @@ final class JdbcTraceReader implements TraceReader {
 
   private final DataSource dataSource;
   private final Dialect dialect;
+  private final int attempts;
 
-  JdbcTraceReader(DataSource dataSource, Dialect dialect) {
+  /**
+   * @param connections the read pool's size: a read that finds its session killed is repeated on
+   *     another connection up to that many times, since every pooled session may have died at once
+   *     (reads are idempotent; writes are retried by their caller)
+   */
+  JdbcTraceReader(DataSource dataSource, Dialect dialect, int connections) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.attempts = connections + 1;
+  }
+
+  private interface Read<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T read(String doing, Read<T> read) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = dataSource.getConnection()) {
+        return read.run(c);
+      } catch (SQLException e) {
+        if (attempt >= attempts || !Failures.isConnectionLost(e)) {
+          throw Failures.classify(doing + " in " + dialect.name(), e);
+        }
+      }
+    }
   }
 
   @Override
   public List<Span> getTrace(TraceId traceId) {
     requireTraceId(traceId);
-    try (Connection c = dataSource.getConnection()) {
-      return readTrace(c, traceId);
-    } catch (SQLException e) {
-      throw Failures.classify("reading trace " + traceId + " from " + dialect.name(), e);
-    }
+    return read("reading trace " + traceId, c -> readTrace(c, traceId));
   }
 
   @Override
   public List<List<Span>> getTraces(Collection<TraceId> traceIds) {
     Objects.requireNonNull(traceIds, "traceIds == null");
     for (TraceId id : traceIds) requireTraceId(id);
-    List<List<Span>> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection()) {
+    return read("reading " + traceIds.size() + " traces", c -> {
+      List<List<Span>> out = new ArrayList<>();
       for (TraceId id : new LinkedHashSet<>(traceIds)) {
         List<Span> spans = readTrace(c, id);
         if (!spans.isEmpty()) out.add(spans);
       }
-    } catch (SQLException e) {
-      throw Failures.classify("reading " + traceIds.size() + " traces from " + dialect.name(), e);
-    }
-    return out;
+      return out;
+    });
   }
 
   private List<Span> readTrace(Connection c, TraceId id) throws SQLException {
@@ -84,16 +101,16 @@ final class JdbcTraceReader implements TraceReader {
     Objects.requireNonNull(request, "request == null");
     SearchCursor cursor = request.cursor() == null ? null : SearchCursor.decode(request.cursor());
     SearchQuery q = SearchQuery.of(request, cursor, request.limit() + 1, dialect);
-    List<TraceHit> hits = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(q.sql)) {
-      q.bind(ps, dialect);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) hits.add(new TraceHit(dialect.readTraceId(rs, 1), rs.getLong(2)));
+    List<TraceHit> hits = read("searching", c -> {
+      List<TraceHit> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(q.sql)) {
+        q.bind(ps, dialect);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) out.add(new TraceHit(dialect.readTraceId(rs, 1), rs.getLong(2)));
+        }
       }
-    } catch (SQLException e) {
-      throw Failures.classify("searching " + dialect.name(), e);
-    }
+      return out;
+    });
     if (hits.size() <= request.limit()) return new SearchResult(hits, null, true);
     List<TraceHit> page = hits.subList(0, request.limit());
     return new SearchResult(page, SearchCursor.after(page.get(page.size() - 1)).encode(), false);
@@ -107,18 +124,18 @@ final class JdbcTraceReader implements TraceReader {
   @Override
   public List<Operation> operations(String service) {
     requireName(service, "service");
-    List<Operation> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(SELECT_OPERATIONS)) {
-      dialect.setText(ps, 1, service);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Operation(service, dialect.getText(rs, 1), SpanKind.ofOrdinal(rs.getInt(2))));
+    List<Operation> out = read("listing operations of " + service, c -> {
+      List<Operation> ops = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(SELECT_OPERATIONS)) {
+        dialect.setText(ps, 1, service);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            ops.add(new Operation(service, dialect.getText(rs, 1), SpanKind.ofOrdinal(rs.getInt(2))));
+          }
         }
       }
-    } catch (SQLException e) {
-      throw Failures.classify("listing operations of " + service, e);
-    }
+      return ops;
+    });
     out.sort(Comparator.comparing(Operation::name).thenComparing(Operation::kind));
     return out;
   }
@@ -142,16 +159,16 @@ final class JdbcTraceReader implements TraceReader {
 
   /** Runs a one-column query with at most one string parameter; sorted in Java (no collation). */
   private List<String> strings(String sql, String param, String doing) {
-    List<String> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      if (param != null) dialect.setText(ps, 1, param);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) out.add(dialect.getText(rs, 1));
+    List<String> out = read(doing, c -> {
+      List<String> names = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        if (param != null) dialect.setText(ps, 1, param);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) names.add(dialect.getText(rs, 1));
+        }
       }
-    } catch (SQLException e) {
-      throw Failures.classify(doing + " in " + dialect.name(), e);
-    }
+      return names;
+    });
     out.sort(null);
     return out;
   }

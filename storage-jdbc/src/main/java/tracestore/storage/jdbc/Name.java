@@ -9,6 +9,10 @@ package tracestore.storage.jdbc;
  * @param kind span kind ordinal for operations, else 0
  */
 record Name(Type type, String a, String b, int kind) {
+  /** The order names are inserted in, so concurrent transactions lock them in the same order. */
+  static final java.util.Comparator<Name> ORDER = java.util.Comparator.comparing(Name::type)
+      .thenComparing(Name::a).thenComparing(Name::b).thenComparingInt(Name::kind);
+
   enum Type {
     SERVICE("service_names (service)", 1),
     OPERATION("operation_names (service, operation, kind)", 3),

@@ -76,8 +76,8 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public String greatest(String a, String b) {
-    return "GREATEST(" + a + ", " + b + ')';
+  public String indexConflictClause() {
+    return "";
   }
 
   @Override

@@ -48,28 +48,53 @@ abstract class RowInsert<T> {
     return sb.append(suffix).toString();
   }
 
+  /** Reads one row of a {@code RETURNING} clause. */
+  interface Returned {
+    void accept(java.sql.ResultSet rs) throws SQLException;
+  }
+
   /** Inserts every row in the caller's transaction. */
   final void insertAll(Connection c, Dialect dialect, List<T> rows) throws SQLException {
+    insertAll(c, dialect, rows, null, null);
+  }
+
+  /**
+   * Inserts every row in the caller's transaction; with a {@code returning} clause (e.g. {@code "
+   * RETURNING trace_id"}), hands each returned row (the rows actually inserted) to {@code out}.
+   */
+  final void insertAll(Connection c, Dialect dialect, List<T> rows, String returning, Returned out)
+      throws SQLException {
+    String tail = returning == null ? "" : returning;
     int block = Math.min(MAX_ROWS, dialect.maxParameters() / columns);
     int full = rows.size() / block;
     if (full > 0) {
-      try (PreparedStatement ps = c.prepareStatement(sql(block))) {
+      try (PreparedStatement ps = c.prepareStatement(sql(block) + tail)) {
         for (int b = 0; b < full; b++) {
           int index = 1;
           for (int i = b * block, end = i + block; i < end; i++) {
             index = bind(dialect, ps, index, rows.get(i));
           }
-          ps.executeUpdate();
+          execute(ps, out);
         }
       }
     }
     int rest = rows.size() - full * block;
     if (rest > 0) {
-      try (PreparedStatement ps = c.prepareStatement(sql(rest))) {
+      try (PreparedStatement ps = c.prepareStatement(sql(rest) + tail)) {
         int index = 1;
         for (int i = full * block; i < rows.size(); i++) index = bind(dialect, ps, index, rows.get(i));
-        ps.executeUpdate();
+        execute(ps, out);
       }
+    }
+  }
+
+  private static void execute(PreparedStatement ps, Returned out) throws SQLException {
+    if (out == null) {
+      ps.executeUpdate();
+      return;
+    }
+    try (java.sql.ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) out.accept(rs);
     }
   }
 }

@@ -27,8 +27,8 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public String greatest(String a, String b) {
-    return "max(" + a + ", " + b + ')';
+  public String indexConflictClause() {
+    return " ON CONFLICT DO NOTHING";
   }
 
   @Override

@@ -8,6 +8,11 @@
 -- The raw tables (chunks and the three *_index tables) are range-partitioned by day on start_ns. The
 -- partitions themselves are not created here: the backend creates each day's partition ahead of time
 -- (and on demand for late or early data), and retention drops whole partitions.
+--
+-- Only chunks has a unique key. The index tables have none: the backend writes a trace's index rows
+-- in the same transaction as its chunk, and only when that chunk was new (INSERT ... ON CONFLICT DO
+-- NOTHING RETURNING), so a replayed batch adds no index rows. Without unique keys the index rows can
+-- be bulk-loaded with COPY, and their indexes are plain (non-unique) b-trees.
 
 CREATE TABLE chunks (
   trace_id   uuid     NOT NULL,
@@ -33,9 +38,9 @@ CREATE TABLE service_index (
   start_ns    bigint   NOT NULL,
   trace_id    uuid     NOT NULL,
   duration_ns bigint   NOT NULL,
-  error       boolean  NOT NULL,
-  PRIMARY KEY (service, start_ns, trace_id)
+  error       boolean  NOT NULL
 ) PARTITION BY RANGE (start_ns);
+CREATE INDEX service_index_search_idx ON service_index (service, start_ns, trace_id);
 CREATE INDEX service_index_start_idx ON service_index (start_ns);
 COMMENT ON TABLE service_index IS 'Search by service: one row per (trace, service) per write batch. Partitioned by day on start_ns.';
 COMMENT ON COLUMN service_index.service IS 'Service name (the span''s local service).';
@@ -43,6 +48,7 @@ COMMENT ON COLUMN service_index.start_ns IS 'Earliest start of the service''s sp
 COMMENT ON COLUMN service_index.trace_id IS '128-bit trace id as 16 big-endian bytes.';
 COMMENT ON COLUMN service_index.duration_ns IS 'Longest duration of the service''s spans in that batch, nanoseconds.';
 COMMENT ON COLUMN service_index.error IS 'True when any of those spans has status ERROR.';
+COMMENT ON INDEX service_index_search_idx IS 'Search by service over a time range.';
 COMMENT ON INDEX service_index_start_idx IS 'Search over all services by time range.';
 
 CREATE TABLE operation_index (
@@ -51,9 +57,10 @@ CREATE TABLE operation_index (
   start_ns    bigint   NOT NULL,
   trace_id    uuid     NOT NULL,
   kind        smallint NOT NULL,
-  duration_ns bigint   NOT NULL,
-  PRIMARY KEY (service, operation, start_ns, trace_id, kind)
+  duration_ns bigint   NOT NULL
 ) PARTITION BY RANGE (start_ns);
+CREATE INDEX operation_index_search_idx ON operation_index (service, operation, start_ns, trace_id);
+COMMENT ON INDEX operation_index_search_idx IS 'Search by service and operation over a time range.';
 COMMENT ON TABLE operation_index IS 'Search by service and operation (span name): one row per (trace, service, operation, kind) per write batch. Partitioned by day on start_ns.';
 COMMENT ON COLUMN operation_index.service IS 'Service name.';
 COMMENT ON COLUMN operation_index.operation IS 'Operation (span name).';
@@ -67,9 +74,10 @@ CREATE TABLE tag_index (
   tag_key   text   NOT NULL,
   tag_value text   NOT NULL,
   start_ns  bigint NOT NULL,
-  trace_id  uuid   NOT NULL,
-  PRIMARY KEY (service, tag_key, tag_value, start_ns, trace_id)
+  trace_id  uuid   NOT NULL
 ) PARTITION BY RANGE (start_ns);
+CREATE INDEX tag_index_search_idx ON tag_index (service, tag_key, tag_value, start_ns, trace_id);
+COMMENT ON INDEX tag_index_search_idx IS 'Search by service and tag key=value over a time range.';
 COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, key, value) per write batch, for indexable keys only; the remote service is the key peer.service. Partitioned by day on start_ns.';
 COMMENT ON COLUMN tag_index.service IS 'Service name of the tagged span.';
 COMMENT ON COLUMN tag_index.tag_key IS 'Tag (attribute) key.';

@@ -4,7 +4,8 @@
 -- nanoseconds since the Unix epoch (UTC); every duration is an INTEGER of nanoseconds. Trace ids are
 -- 16-byte BLOBs (the big-endian bytes of the 128-bit id, never hex text). Span kinds are INTEGERs
 -- holding tracestore.storage.model.SpanKind ordinals (0 unspecified, 1 internal, 2 server, 3 client,
--- 4 producer, 5 consumer). Booleans are INTEGER 0/1. The comments inside each CREATE TABLE are kept
+-- 4 producer, 5 consumer). Booleans are INTEGER 0/1. The index tables are WITHOUT ROWID tables whose
+-- primary key is the whole entry, so the table is its own search index and a rewrite is a no-op. The comments inside each CREATE TABLE are kept
 -- by SQLite in sqlite_schema.sql, so they travel with the database file.
 
 CREATE TABLE chunks (
@@ -27,7 +28,7 @@ CREATE TABLE service_index (
   trace_id    BLOB    NOT NULL, -- 128-bit trace id, 16 big-endian bytes
   duration_ns INTEGER NOT NULL, -- longest duration of those spans, ns
   error       INTEGER NOT NULL, -- 1 when any of those spans has status ERROR
-  PRIMARY KEY (service, start_ns, trace_id)
+  PRIMARY KEY (service, start_ns, trace_id, duration_ns, error)
 ) WITHOUT ROWID;
 -- Search over all services by time range.
 CREATE INDEX service_index_start_idx ON service_index (start_ns);
@@ -40,7 +41,7 @@ CREATE TABLE operation_index (
   trace_id    BLOB    NOT NULL, -- 128-bit trace id, 16 big-endian bytes
   kind        INTEGER NOT NULL, -- span kind ordinal
   duration_ns INTEGER NOT NULL, -- longest duration of those spans, ns
-  PRIMARY KEY (service, operation, start_ns, trace_id, kind)
+  PRIMARY KEY (service, operation, start_ns, trace_id, kind, duration_ns)
 ) WITHOUT ROWID;
 
 CREATE TABLE tag_index (
