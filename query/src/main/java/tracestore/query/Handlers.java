@@ -8,7 +8,10 @@ import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.server.encoding.EncodingService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tracestore.storage.OverCapacityException;
@@ -31,18 +34,41 @@ final class Handlers {
 
   /**
    * Runs {@code handler} on {@code executor}, or on Armeria's blocking task executor when null.
+   * At most {@code permits}' worth of requests are queued or running at once; beyond that the
+   * answer is 503 with {@code Retry-After}, so the executor's queue stays bounded. Responses are
+   * compressed when the client accepts it.
    */
-  static HttpService blocking(Handler handler, Executor executor) {
-    return (ctx, req) ->
-        HttpResponse.of(
+  static HttpService blocking(Handler handler, Executor executor, Semaphore permits) {
+    HttpService service = (ctx, req) -> {
+      if (!permits.tryAcquire()) return busy();
+      try {
+        return HttpResponse.of(
             () -> {
               try {
                 return handler.handle(ctx, new Params(ctx.queryParams()));
               } catch (RuntimeException e) {
                 return errorResponse(ctx, e);
+              } finally {
+                permits.release();
               }
             },
             executor != null ? executor : ctx.blockingTaskExecutor());
+      } catch (RejectedExecutionException e) {
+        permits.release();
+        return busy();
+      }
+    };
+    // gzip/deflate/brotli when the client accepts it: a 1,000-span trace is ~270 KB of JSON.
+    return service.decorate(EncodingService.newDecorator());
+  }
+
+  private static HttpResponse busy() {
+    return HttpResponse.of(
+        ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+            .contentType(MediaType.PLAIN_TEXT_UTF_8)
+            .add(HttpHeaderNames.RETRY_AFTER, "1")
+            .build(),
+        HttpData.ofUtf8("too many concurrent queries, retry later"));
   }
 
   static HttpResponse errorResponse(ServiceRequestContext ctx, RuntimeException e) {

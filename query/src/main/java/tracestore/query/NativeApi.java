@@ -7,7 +7,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import tracestore.storage.Operation;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.SearchResult;
@@ -40,7 +42,7 @@ final class NativeApi {
   }
 
   private HttpService handler(Handlers.Handler h) {
-    return Handlers.blocking(h, config.executor());
+    return Handlers.blocking(h, config.executor(), config.readPermits());
   }
 
   private HttpResponse services() {
@@ -146,7 +148,7 @@ final class NativeApi {
       for (TraceHit h : result.hits()) ids.add(h.traceId());
       traces = reader.getTraces(ids);
     }
-    java.util.Map<TraceId, List<Span>> byId = new java.util.HashMap<>();
+    Map<TraceId, List<Span>> byId = new HashMap<>();
     for (List<Span> t : traces) if (!t.isEmpty()) byId.put(t.get(0).traceId(), t);
     return Handlers.json(ZipkinJsonWriter.write(g -> {
       g.writeStartObject();

@@ -3,16 +3,20 @@ package tracestore.query;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tracestore.storage.model.CriticalPathSegment;
 import tracestore.storage.model.ServiceShare;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanId;
 import tracestore.storage.model.SpanLog;
 import tracestore.storage.model.Tag;
+import tracestore.storage.model.TagValue;
 import tracestore.storage.model.Trace;
 import tracestore.storage.model.TraceNode;
 
@@ -86,7 +90,7 @@ final class NativeTraceWriter {
 
   /** Pre-order from the root, children in trace order; then any node the walk did not reach. */
   static List<TraceNode> depthFirst(Trace trace) {
-    List<TraceNode> out = new java.util.ArrayList<>(trace.spanCount());
+    List<TraceNode> out = new ArrayList<>(trace.spanCount());
     Map<TraceNode, Boolean> seen = new IdentityHashMap<>();
     Deque<TraceNode> stack = new ArrayDeque<>();
     stack.push(trace.root());
@@ -128,7 +132,7 @@ final class NativeTraceWriter {
     }
     if (!s.tags().isEmpty()) {
       g.writeObjectFieldStart("tags");
-      java.util.Set<String> written = new java.util.HashSet<>();
+      Set<String> written = new HashSet<>();
       for (Tag t : s.tags()) if (written.add(t.key())) writeTag(g, t); // first of duplicates wins
       g.writeEndObject();
     }
@@ -140,7 +144,7 @@ final class NativeTraceWriter {
         g.writeStringField("name", log.name());
         if (!log.fields().isEmpty()) {
           g.writeObjectFieldStart("fields");
-          java.util.Set<String> written = new java.util.HashSet<>();
+          Set<String> written = new HashSet<>();
           for (Tag t : log.fields()) if (written.add(t.key())) writeTag(g, t);
           g.writeEndObject();
         }
@@ -155,15 +159,15 @@ final class NativeTraceWriter {
   private static void writeTag(JsonGenerator g, Tag t) throws IOException {
     switch (t.value().type()) {
       case LONG:
-        g.writeNumberField(t.key(), ((tracestore.storage.model.TagValue.Int) t.value()).value());
+        g.writeNumberField(t.key(), ((TagValue.Int) t.value()).value());
         break;
       case DOUBLE:
-        double d = ((tracestore.storage.model.TagValue.Dbl) t.value()).value();
+        double d = ((TagValue.Dbl) t.value()).value();
         if (Double.isFinite(d)) g.writeNumberField(t.key(), d);
         else g.writeStringField(t.key(), Double.toString(d));
         break;
       case BOOL:
-        g.writeBooleanField(t.key(), ((tracestore.storage.model.TagValue.Bool) t.value()).value());
+        g.writeBooleanField(t.key(), ((TagValue.Bool) t.value()).value());
         break;
       default:
         g.writeStringField(t.key(), t.value().asString());

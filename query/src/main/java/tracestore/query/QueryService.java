@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import tracestore.storage.TraceReader;
 
 /**
@@ -23,7 +24,8 @@ import tracestore.storage.TraceReader;
  * </ul>
  *
  * <p>Handlers block on storage, so they run on {@link Builder#executor(Executor)}, or on the
- * server's blocking task executor when none is given; never on the event loop. Bad parameters
+ * server's blocking task executor when none is given; never on the event loop; at most {@link
+ * Builder#maxConcurrentReads(int)} at once, beyond which they answer 503. Bad parameters
  * answer 400 with a message naming the parameter, an unknown trace 404, storage failures 503.
  *
  * <pre>{@code
@@ -48,6 +50,8 @@ public final class QueryService {
   private final Clock clock;
   private final Executor executor;
   private final boolean ui;
+  private final int maxServicesPerSearch;
+  private final Semaphore readPermits;
 
   private QueryService(Builder b) {
     reader = b.reader;
@@ -58,6 +62,8 @@ public final class QueryService {
     clock = b.clock;
     executor = b.executor;
     ui = b.ui;
+    maxServicesPerSearch = b.maxServicesPerSearch;
+    readPermits = new Semaphore(b.maxConcurrentReads);
   }
 
   public static Builder newBuilder(TraceReader reader) {
@@ -103,6 +109,15 @@ public final class QueryService {
     return clock;
   }
 
+  /** Shared by every route: bounds requests queued or running on the executor. */
+  Semaphore readPermits() {
+    return readPermits;
+  }
+
+  int maxServicesPerSearch() {
+    return maxServicesPerSearch;
+  }
+
   /** Null means the server's blocking task executor. */
   Executor executor() {
     return executor;
@@ -118,6 +133,8 @@ public final class QueryService {
     private Clock clock = Clock.systemUTC();
     private Executor executor;
     private boolean ui = true;
+    private int maxConcurrentReads = 64;
+    private int maxServicesPerSearch = 100;
 
     private Builder(TraceReader reader) {
       this.reader = Objects.requireNonNull(reader, "reader == null");
@@ -166,6 +183,25 @@ public final class QueryService {
       return this;
     }
 
+    /**
+     * At most this many query requests are queued or running at once; more answer 503 with
+     * {@code Retry-After: 1}. Default 64.
+     */
+    public Builder maxConcurrentReads(int max) {
+      this.maxConcurrentReads = max;
+      return this;
+    }
+
+    /**
+     * A Zipkin search by span name, remote service, tags or duration without {@code serviceName}
+     * runs one storage search per service; above this many services it answers 400 asking for
+     * {@code serviceName}. Default 100.
+     */
+    public Builder maxServicesPerSearch(int max) {
+      this.maxServicesPerSearch = max;
+      return this;
+    }
+
     /** Serve Zipkin's UI under {@code /zipkin/}. Default true. */
     public Builder ui(boolean ui) {
       this.ui = ui;
@@ -182,6 +218,12 @@ public final class QueryService {
       }
       if (dependencyTraceLimit < 1) {
         throw new IllegalArgumentException("dependencyTraceLimit must be >= 1: " + dependencyTraceLimit);
+      }
+      if (maxServicesPerSearch < 1) {
+        throw new IllegalArgumentException("maxServicesPerSearch must be >= 1: " + maxServicesPerSearch);
+      }
+      if (maxConcurrentReads < 1) {
+        throw new IllegalArgumentException("maxConcurrentReads must be >= 1: " + maxConcurrentReads);
       }
       return new QueryService(this);
     }

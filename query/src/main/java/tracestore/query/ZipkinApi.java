@@ -1,17 +1,22 @@
 package tracestore.query;
 
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import tracestore.storage.Operation;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.SearchResult;
@@ -56,8 +61,8 @@ final class ZipkinApi {
     sb.service(prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
   }
 
-  private com.linecorp.armeria.server.HttpService handler(Handlers.Handler h) {
-    return Handlers.blocking(h, config.executor());
+  private HttpService handler(Handlers.Handler h) {
+    return Handlers.blocking(h, config.executor(), config.readPermits());
   }
 
   private static HttpResponse strings(List<String> values) {
@@ -80,15 +85,54 @@ final class ZipkinApi {
   }
 
   private HttpResponse traces(Params p) {
-    SearchRequest request = searchRequest(p, config.clock().millis(), config.defaultLookback().toMillis());
-    SearchResult result = reader.search(request);
-    List<TraceId> ids = new ArrayList<>(result.hits().size());
-    for (TraceHit hit : result.hits()) ids.add(hit.traceId());
+    List<SearchRequest> requests =
+        searchRequests(
+            p,
+            config.clock().millis(),
+            config.defaultLookback().toMillis(),
+            reader::services,
+            config.maxServicesPerSearch());
+    List<TraceId> ids = new ArrayList<>();
+    if (requests.size() == 1) {
+      for (TraceHit hit : reader.search(requests.get(0)).hits()) ids.add(hit.traceId());
+    } else {
+      ids = mergeNewestFirst(requests, requests.isEmpty() ? 0 : requests.get(0).limit());
+    }
     return Handlers.json(ZipkinJsonWriter.traces(fetch(ids)));
   }
 
-  /** Translates Zipkin's parameters; every error names the Zipkin parameter. */
-  static SearchRequest searchRequest(Params p, long nowMillis, long defaultLookbackMillis) {
+  /**
+   * Runs one search per service and keeps the newest {@code limit} distinct traces. Each service's
+   * top {@code limit} holds every trace of that service that can make the merged top {@code limit}.
+   */
+  private List<TraceId> mergeNewestFirst(List<SearchRequest> requests, int limit) {
+    Map<TraceId, Long> start = new HashMap<>();
+    for (SearchRequest r : requests) {
+      for (TraceHit hit : reader.search(r).hits()) start.merge(hit.traceId(), hit.startEpochNanos(), Math::min);
+    }
+    List<TraceHit> hits = new ArrayList<>();
+    start.forEach((id, s) -> hits.add(new TraceHit(id, s)));
+    hits.sort(
+        Comparator.comparingLong(TraceHit::startEpochNanos)
+            .thenComparing(TraceHit::traceId)
+            .reversed());
+    List<TraceId> ids = new ArrayList<>();
+    for (int i = 0; i < Math.min(limit, hits.size()); i++) ids.add(hits.get(i).traceId());
+    return ids;
+  }
+
+  /**
+   * Translates Zipkin's parameters into storage searches; every error names the Zipkin parameter.
+   * Predicates the indexes keep per service (span name, remote service, tags, duration) need a
+   * service: without {@code serviceName} the search runs once per known service, up to {@code
+   * maxServices} of them, so a trace matches when one service satisfies them all.
+   */
+  static List<SearchRequest> searchRequests(
+      Params p,
+      long nowMillis,
+      long defaultLookbackMillis,
+      Supplier<List<String>> services,
+      int maxServices) {
     String service = p.nonBlank("serviceName");
     String remoteService = p.nonBlank("remoteServiceName");
     String spanName = p.nonBlank("spanName");
@@ -100,19 +144,6 @@ final class ZipkinApi {
     long lookback = p.nonNegativeLong("lookback", defaultLookbackMillis, "milliseconds");
     int limit = p.limit("limit", 10, SearchRequest.MAX_LIMIT);
 
-    if (service == null) {
-      List<String> needService = new ArrayList<>();
-      if (spanName != null) needService.add("spanName");
-      if (remoteService != null) needService.add("remoteServiceName");
-      if (!annotations.tags().isEmpty()) needService.add("annotationQuery with key=value");
-      if (minMicros != 0) needService.add("minDuration");
-      if (maxMicros != 0) needService.add("maxDuration");
-      if (!needService.isEmpty()) {
-        throw new BadRequestException(
-            "serviceName is required when searching by " + String.join(", ", needService)
-                + " (the indexes are per service)");
-      }
-    }
     if (maxMicros != 0 && maxMicros < minMicros) {
       throw new BadRequestException(
           "maxDuration (" + maxMicros + ") must be >= minDuration (" + minMicros + ")");
@@ -127,7 +158,6 @@ final class ZipkinApi {
     SearchRequest.Builder b =
         SearchRequest.newBuilder()
             .timeRange(startMillis * NANOS_PER_MILLI, endTs * NANOS_PER_MILLI + NANOS_PER_MILLI - 1)
-            .service(service)
             .operation(spanName)
             .remoteService(remoteService)
             .minDurationNanos(minMicros * 1000)
@@ -135,7 +165,21 @@ final class ZipkinApi {
             .errorOnly(annotations.errorOnly())
             .limit(limit);
     for (Map.Entry<String, String> e : annotations.tags().entrySet()) b.tag(e.getKey(), e.getValue());
-    return b.build();
+
+    boolean perService =
+        spanName != null || remoteService != null || !annotations.tags().isEmpty()
+            || minMicros != 0 || maxMicros != 0;
+    if (service != null || !perService) return List.of(b.service(service).build());
+    List<String> all = services.get();
+    if (all.size() > maxServices) {
+      throw new BadRequestException(
+          "serviceName is required: searching by spanName, remoteServiceName, tags or duration "
+              + "without it runs one search per service, and there are " + all.size()
+              + " services (more than " + maxServices + ")");
+    }
+    List<SearchRequest> out = new ArrayList<>(all.size());
+    for (String s : all) out.add(b.service(s).build());
+    return out;
   }
 
   private HttpResponse trace(ServiceRequestContext ctx) {
@@ -202,7 +246,7 @@ final class ZipkinApi {
             .add(QueryService.LINKED_TRACES_HEADER, Integer.toString(linked))
             .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(complete))
             .build(),
-        com.linecorp.armeria.common.HttpData.wrap(body));
+        HttpData.wrap(body));
   }
 
   /** Loads traces in the order given, unknown ones omitted, in bounded batches. */

@@ -1,5 +1,6 @@
 package tracestore.query;
 
+import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
@@ -56,7 +57,7 @@ final class ZipkinUi {
                   .contentType(MediaType.HTML_UTF_8)
                   .add(HttpHeaderNames.CACHE_CONTROL, "no-cache")
                   .build(),
-              com.linecorp.armeria.common.HttpData.wrap(indexHtml));
+              HttpData.wrap(indexHtml));
         };
     FileService files =
         FileService.builder(ZipkinUi.class.getClassLoader(), ROOT)

@@ -234,6 +234,37 @@ class SearchCorrectnessTest {
     assertThat(got).as(zipkin).isEqualTo(want);
   }
 
+  @Test
+  void zipkinSearchWithoutService_matchesWhenOneServiceHasEveryTag() throws IOException {
+    // color=red and size=m: on checkout for i%3==0 && i%5==2, on inventory for (i+1)%3==0 &&
+    // (i+2)%5==2. A trace with red on checkout but m only on inventory must not match.
+    Set<String> want = new HashSet<>();
+    IntStream.range(0, N)
+        .filter(i -> (i % 3 == 0 && i % 5 == 2) || ((i + 1) % 3 == 0 && (i + 2) % 5 == 2))
+        .forEach(i -> want.add(hex(i)));
+    HttpResponse<String> r =
+        server.get("/api/v2/traces?lookback=86400000&limit=1000&annotationQuery=" + enc("color=red and size=m"));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    Set<String> got = new HashSet<>();
+    for (JsonNode trace : JSON.readTree(r.body())) got.add(trace.get(0).get("traceId").asText());
+    assertThat(got).isEqualTo(want);
+
+    // With a small limit: the newest ones, in order.
+    List<String> newest = new ArrayList<>();
+    IntStream.range(0, N)
+        .filter(i -> (i % 3 == 0 && i % 5 == 2) || ((i + 1) % 3 == 0 && (i + 2) % 5 == 2))
+        .boxed()
+        .sorted((a, b) -> start(a) != start(b) ? Long.compare(start(b), start(a)) : traceId(b).compareTo(traceId(a)))
+        .limit(5)
+        .forEach(i -> newest.add(hex(i)));
+    List<String> got5 = new ArrayList<>();
+    for (JsonNode trace : JSON.readTree(server.get("/api/v2/traces?lookback=86400000&limit=5&annotationQuery="
+        + enc("color=red and size=m")).body())) {
+      got5.add(trace.get(0).get("traceId").asText());
+    }
+    assertThat(got5).containsExactlyElementsOf(newest);
+  }
+
   /** The same query in Zipkin's parameters (durations in µs), or null when it has no equivalent. */
   static String toZipkin(String q) {
     if (q.contains("start=")) return null;

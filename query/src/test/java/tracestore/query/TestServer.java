@@ -16,7 +16,7 @@ final class TestServer implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
 
   TestServer(QueryService service) {
-    ServerBuilder sb = Server.builder().http(0);
+    ServerBuilder sb = Server.builder().http(0).gracefulShutdownTimeoutMillis(0, 0);
     service.registerOn(sb);
     server = sb.build();
     server.start().join();
@@ -35,6 +35,24 @@ final class TestServer implements AutoCloseable {
             .build();
     try {
       return client.send(req, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** GET with {@code Accept-Encoding: gzip}; the body is left as bytes. */
+  HttpResponse<byte[]> getGzip(String pathAndQuery) {
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + pathAndQuery))
+            .timeout(Duration.ofSeconds(30))
+            .header("Accept-Encoding", "gzip")
+            .GET()
+            .build();
+    try {
+      return client.send(req, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     } catch (InterruptedException e) {

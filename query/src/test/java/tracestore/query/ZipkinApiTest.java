@@ -111,6 +111,18 @@ class ZipkinApiTest {
   }
 
   @Test
+  void responsesAreGzippedWhenAccepted() throws IOException {
+    String plain = server.get("/api/v2/traces").body();
+    HttpResponse<byte[]> r = server.getGzip("/api/v2/traces");
+    assertThat(r.headers().firstValue("content-encoding")).contains("gzip");
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(r.body()))) {
+      assertThat(new String(in.readAllBytes(), UTF_8)).isEqualTo(plain);
+    }
+    assertThat(r.body().length).isLessThan(plain.length());
+  }
+
+  @Test
   void tracesWithDefaults_newestFirst() {
     // endTs defaults to now (the fixed clock), lookback to a day: both traces, newest first.
     assertShape("/traces", traces("trace-checkout.json", "trace-batch.json"));
@@ -136,6 +148,33 @@ class ZipkinApiTest {
     assertShape("/traces?serviceName=frontend&minDuration=150000", traces("trace-checkout.json"));
     assertShape("/traces?serviceName=frontend&minDuration=150001", JSON.createArrayNode());
     assertShape("/traces?serviceName=frontend&minDuration=1&maxDuration=149999", JSON.createArrayNode());
+  }
+
+  @Test
+  void tracesWithoutServiceName_searchEachService() {
+    assertShape("/traces?annotationQuery=" + enc("db.system=postgresql"), traces("trace-checkout.json"));
+    assertShape("/traces?annotationQuery=" + enc("http.method=GET and db.system=postgresql"), JSON.createArrayNode());
+    assertShape("/traces?spanName=nightly-report", traces("trace-batch.json"));
+    assertShape("/traces?minDuration=100000", traces("trace-checkout.json"));
+    assertShape("/traces?remoteServiceName=postgres", traces("trace-checkout.json"));
+    assertShape("/traces?annotationQuery=error", traces("trace-checkout.json"));
+  }
+
+  @Test
+  void tracesWithoutServiceName_boundedByServiceCount() {
+    try (TestServer small =
+        new TestServer(
+            QueryService.newBuilder(TestStores.readerWith(Fixtures.spans()))
+                .clock(Fixtures.CLOCK)
+                .maxServicesPerSearch(2)
+                .ui(false)
+                .build())) {
+      HttpResponse<String> r = small.get("/api/v2/traces?annotationQuery=" + enc("http.method=GET"));
+      assertThat(r.statusCode()).isEqualTo(400);
+      assertThat(r.body()).contains("serviceName is required").contains("3 services");
+      assertThat(small.get("/api/v2/traces?serviceName=frontend&annotationQuery=" + enc("http.method=GET")).statusCode())
+          .isEqualTo(200);
+    }
   }
 
   @Test
@@ -216,8 +255,6 @@ class ZipkinApiTest {
         "/traces?serviceName=a&minDuration=20&maxDuration=10|maxDuration",
         "/traces?endTs=yesterday|endTs",
         "/traces?lookback=-1|lookback",
-        "/traces?spanName=get|serviceName",
-        "/traces?annotationQuery=http.method%3DGET|serviceName",
         "/traces?serviceName=a&annotationQuery=retry|key=value",
         "/traces?serviceName=a&annotationQuery=%3Dvalue|annotationQuery",
         "/dependencies|endTs",
