@@ -122,6 +122,8 @@ record NodeConfig(Path dir, String host, int nativePort, int storagePort, int jm
     args.add("-Dcassandra.ring_delay_ms=0");
     args.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
     args.add("-Dcassandra.superuser_setup_delay_ms=0");
+    // no fsync of system tables: schema changes (every test keyspace) take a fraction of the time
+    args.add("-Dcassandra.unsafesystem=true");
     for (String export : EXPORTS) args.add("--add-exports=" + export + "=ALL-UNNAMED");
     for (String open : OPENS) args.add("--add-opens=" + open + "=ALL-UNNAMED");
     args.add("-D" + NodeMain.OWNER_PID_PROPERTY + "=" + ownerPid);

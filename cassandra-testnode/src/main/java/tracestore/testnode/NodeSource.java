@@ -1,5 +1,7 @@
 package tracestore.testnode;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.cassandra.CassandraContainer;
@@ -56,6 +58,15 @@ final class NodeSource {
   }
 
   private static boolean dockerAvailable() {
+    // Asking Testcontainers costs little but logs an ERROR with no engine; look for one first.
+    boolean hint =
+        System.getenv("DOCKER_HOST") != null
+            || Files.exists(Path.of("/var/run/docker.sock"))
+            || Files.exists(Path.of(System.getProperty("user.home"), ".docker", "run", "docker.sock"))
+            || Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
+            || (System.getenv("XDG_RUNTIME_DIR") != null
+                && Files.exists(Path.of(System.getenv("XDG_RUNTIME_DIR"), "docker.sock")));
+    if (!hint) return false;
     try {
       return DockerClientFactory.instance().isDockerAvailable();
     } catch (RuntimeException | LinkageError e) {
