@@ -1,0 +1,89 @@
+package tracestore.storage.codec;
+
+import java.util.Arrays;
+
+/**
+ * A growable byte buffer with varint writes, reused across chunks by one {@link ChunkEncoder}. It
+ * never grows past {@link ChunkFormat#MAX_UNCOMPRESSED}, and {@link #reset()} drops a buffer that
+ * one unusually large chunk grew beyond {@code retainBytes}, so a worker does not pin that memory.
+ */
+final class BodyWriter {
+  private final int initialBytes;
+  private final int retainBytes;
+  private byte[] buf;
+  private int pos;
+
+  BodyWriter(int initialBytes, int retainBytes) {
+    this.initialBytes = initialBytes;
+    this.retainBytes = retainBytes;
+    this.buf = new byte[initialBytes];
+  }
+
+  void reset() {
+    if (buf.length > retainBytes) buf = new byte[initialBytes];
+    pos = 0;
+  }
+
+  byte[] array() {
+    return buf;
+  }
+
+  int length() {
+    return pos;
+  }
+
+  private void ensure(int more) {
+    long need = (long) pos + more;
+    if (need <= buf.length) return;
+    if (need > ChunkFormat.MAX_UNCOMPRESSED) {
+      throw new IllegalArgumentException(
+          "chunk body would exceed "
+              + ChunkFormat.MAX_UNCOMPRESSED
+              + " bytes; split the spans of this trace over several chunks");
+    }
+    long grown = Math.max(need, (long) buf.length * 2);
+    buf = Arrays.copyOf(buf, (int) Math.min(grown, ChunkFormat.MAX_UNCOMPRESSED));
+  }
+
+  void writeByte(int b) {
+    ensure(1);
+    buf[pos++] = (byte) b;
+  }
+
+  void writeLongBE(long v) {
+    ensure(8);
+    ChunkFormat.LONG.set(buf, pos, v);
+    pos += 8;
+  }
+
+  void writeBytes(byte[] b) {
+    ensure(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
+  }
+
+  /** Unsigned LEB128 of a non-negative int: 1 to 5 bytes. */
+  void writeVarInt(int v) {
+    ensure(5);
+    while ((v & ~0x7F) != 0) {
+      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+  }
+
+  /** Unsigned LEB128 of a long read as unsigned: 1 to 10 bytes. */
+  void writeVarLong(long v) {
+    ensure(10);
+    while ((v & ~0x7FL) != 0) {
+      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+  }
+
+  /** Zigzag then LEB128, so small negative numbers stay short. */
+  void writeZigZag(long v) {
+    writeVarLong((v << 1) ^ (v >> 63));
+  }
+}

@@ -1,0 +1,397 @@
+package tracestore.storage.codec;
+
+import static tracestore.storage.codec.ChunkFormat.*;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.xxhash.XXHash32;
+import net.jpountz.xxhash.XXHash64;
+import tracestore.storage.Chunk;
+import tracestore.storage.model.Span;
+import tracestore.storage.model.SpanLink;
+import tracestore.storage.model.SpanLog;
+import tracestore.storage.model.Tag;
+import tracestore.storage.model.TagValue;
+import tracestore.storage.model.TraceId;
+
+/**
+ * Encodes the spans of one trace into one stored {@link Chunk}: a 38-byte header, then one LZ4
+ * block holding a compact binary body (layout in {@code storage-api/RATIONALE.md}).
+ *
+ * <p><b>Determinism.</b> Spans are sorted canonically (start time, then span id unsigned, then
+ * parent, duration, name, service) before encoding, so the same set of spans gives the same bytes
+ * and the same {@link Chunk#chunkId()} whatever order a batch or its replay delivers them in. The
+ * chunk id is the XXHash64 of the uncompressed body. {@link ChunkDecoder#decode} returns spans in
+ * that canonical order.
+ *
+ * <p><b>Strings</b> are stored as UTF-8. A string holding an unpaired surrogate (not valid Unicode,
+ * which no wire format we accept can carry except JSON {@code \\u} escapes) has each unpaired
+ * surrogate replaced by U+FFFD; every well-formed string round-trips exactly.
+ *
+ * <p><b>Not thread-safe.</b> Use one encoder per batch worker: it reuses one body buffer, bounded
+ * by 64 MiB per chunk, and shrinks it back after an unusually large chunk.
+ */
+public final class ChunkEncoder {
+  private static final int INITIAL_BYTES = 16 << 10;
+  private static final int RETAIN_BYTES = 1 << 20;
+  private static final int RETAIN_ENTRIES = 4096;
+
+  /** The canonical span order; the final tie-break on hashCode only matters for near-twins. */
+  static final Comparator<Span> CANONICAL =
+      (a, b) -> {
+        int c = Long.compare(a.startEpochNanos(), b.startEpochNanos());
+        if (c != 0) return c;
+        c = Long.compareUnsigned(a.spanId(), b.spanId());
+        if (c != 0) return c;
+        c = Long.compareUnsigned(a.parentSpanId(), b.parentSpanId());
+        if (c != 0) return c;
+        c = Long.compare(a.durationNanos(), b.durationNanos());
+        if (c != 0) return c;
+        c = a.name().compareTo(b.name());
+        if (c != 0) return c;
+        c = a.service().compareTo(b.service());
+        if (c != 0) return c;
+        return Integer.compare(a.hashCode(), b.hashCode());
+      };
+
+  private static final Comparator<StringEntry> BY_FREQUENCY =
+      (a, b) -> a.count != b.count ? Integer.compare(b.count, a.count) : Integer.compare(a.first, b.first);
+
+  private final BodyWriter body = new BodyWriter(INITIAL_BYTES, RETAIN_BYTES);
+  private final LZ4Compressor lz4 = ChunkFormat.compressor();
+  private final XXHash32 hash32 = ChunkFormat.hash32();
+  private final XXHash64 hash64 = ChunkFormat.hash64();
+  private byte[] out = new byte[HEADER_LENGTH + INITIAL_BYTES];
+
+  private HashMap<String, StringEntry> strings = new HashMap<>();
+  private final ArrayList<StringEntry> stringOrder = new ArrayList<>();
+  private HashMap<Origin, Integer> origins = new HashMap<>();
+  private final ArrayList<Origin> originOrder = new ArrayList<>();
+  private final LongIntMap spanIndex = new LongIntMap(64);
+
+  /** A distinct string of the chunk: how often it is referenced, and its final table index. */
+  private static final class StringEntry {
+    final String value;
+    final int first;
+    int count;
+    int index;
+
+    StringEntry(String value, int first) {
+      this.value = value;
+      this.first = first;
+    }
+  }
+
+  /** Where spans come from: instrumentation scope and resource tags, stored once per chunk. */
+  private record Origin(String scopeName, String scopeVersion, List<Tag> resource) {}
+
+  public ChunkEncoder() {}
+
+  /**
+   * Encodes {@code spans}, all of trace {@code traceId}, into one chunk.
+   *
+   * @throws IllegalArgumentException when {@code spans} is empty, a span belongs to another trace, a
+   *     tag array nests deeper than 16 levels, or the body would exceed 64 MiB (split the spans)
+   */
+  public Chunk encode(TraceId traceId, List<Span> spans) {
+    Objects.requireNonNull(traceId, "traceId == null");
+    Objects.requireNonNull(spans, "spans == null");
+    if (spans.isEmpty()) throw new IllegalArgumentException("no spans to encode for trace " + traceId);
+    Span[] sorted = spans.toArray(new Span[0]);
+    long minStart = Long.MAX_VALUE;
+    long maxEnd = Long.MIN_VALUE;
+    for (Span s : sorted) {
+      Objects.requireNonNull(s, "span == null");
+      if (!s.traceId().equals(traceId)) {
+        throw new IllegalArgumentException(
+            "span " + s + " belongs to trace " + s.traceId() + ", not to " + traceId);
+      }
+      minStart = Math.min(minStart, s.startEpochNanos());
+      maxEnd = Math.max(maxEnd, endOf(s));
+    }
+    Arrays.sort(sorted, CANONICAL);
+    try {
+      for (Span s : sorted) collect(s);
+      orderStrings();
+      writeBody(traceId, minStart, sorted);
+      return compress(traceId, minStart, maxEnd, sorted.length);
+    } finally {
+      reset();
+    }
+  }
+
+  /** The span's end, saturated at {@link Long#MAX_VALUE} instead of overflowing. */
+  static long endOf(Span s) {
+    long end = s.startEpochNanos() + s.durationNanos();
+    return end < 0 ? Long.MAX_VALUE : end;
+  }
+
+  private void reset() {
+    body.reset();
+    if (out.length > RETAIN_BYTES) out = new byte[HEADER_LENGTH + INITIAL_BYTES];
+    if (strings.size() > RETAIN_ENTRIES) strings = new HashMap<>();
+    else strings.clear();
+    if (origins.size() > RETAIN_ENTRIES) origins = new HashMap<>();
+    else origins.clear();
+    boolean large = stringOrder.size() > RETAIN_ENTRIES || originOrder.size() > RETAIN_ENTRIES;
+    stringOrder.clear();
+    originOrder.clear();
+    if (large) {
+      stringOrder.trimToSize();
+      originOrder.trimToSize();
+    }
+    spanIndex.clear(1024);
+  }
+
+  // ---- pass 1: count strings and origins
+
+  private void intern(String s) {
+    StringEntry e = strings.get(s);
+    if (e == null) {
+      e = new StringEntry(s, strings.size());
+      strings.put(s, e);
+      stringOrder.add(e);
+    }
+    e.count++;
+  }
+
+  private void collect(Span s) {
+    intern(s.name());
+    intern(s.service());
+    if (!s.remoteService().isEmpty()) intern(s.remoteService());
+    if (!s.statusMessage().isEmpty()) intern(s.statusMessage());
+    Origin o = new Origin(s.scopeName(), s.scopeVersion(), s.resource());
+    if (!origins.containsKey(o)) {
+      origins.put(o, originOrder.size());
+      originOrder.add(o);
+      intern(o.scopeName);
+      intern(o.scopeVersion);
+      collectTags(o.resource);
+    }
+    collectTags(s.tags());
+    for (SpanLog log : s.logs()) {
+      intern(log.name());
+      collectTags(log.fields());
+    }
+    for (SpanLink link : s.links()) collectTags(link.tags());
+  }
+
+  private void collectTags(List<Tag> tags) {
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      Tag t = tags.get(i);
+      intern(t.key());
+      collectValue(t.value(), 0);
+    }
+  }
+
+  private void collectValue(TagValue v, int depth) {
+    if (v instanceof TagValue.Str str) {
+      intern(str.value());
+    } else if (v instanceof TagValue.Arr arr) {
+      if (depth >= MAX_ARRAY_DEPTH) {
+        throw new IllegalArgumentException(
+            "tag value arrays nest deeper than " + MAX_ARRAY_DEPTH + " levels");
+      }
+      for (TagValue e : arr.values()) collectValue(e, depth + 1);
+    }
+  }
+
+  /** Most referenced strings first, so they get one-byte references; ties by first use. */
+  private void orderStrings() {
+    stringOrder.sort(BY_FREQUENCY);
+    for (int i = 0, n = stringOrder.size(); i < n; i++) stringOrder.get(i).index = i;
+  }
+
+  // ---- pass 2: write the body
+
+  private int ref(String s) {
+    return strings.get(s).index;
+  }
+
+  private void writeBody(TraceId traceId, long minStart, Span[] spans) {
+    BodyWriter w = body;
+    w.writeLongBE(traceId.high());
+    w.writeLongBE(traceId.low());
+    w.writeVarLong(minStart);
+
+    w.writeVarInt(stringOrder.size());
+    for (int i = 0, n = stringOrder.size(); i < n; i++) {
+      byte[] utf8 = utf8(stringOrder.get(i).value);
+      w.writeVarInt(utf8.length);
+      w.writeBytes(utf8);
+    }
+
+    w.writeVarInt(originOrder.size());
+    for (int i = 0, n = originOrder.size(); i < n; i++) {
+      Origin o = originOrder.get(i);
+      w.writeVarInt(ref(o.scopeName));
+      w.writeVarInt(ref(o.scopeVersion));
+      writeTags(o.resource);
+    }
+
+    w.writeVarInt(spans.length);
+    for (int i = 0; i < spans.length; i++) {
+      writeSpan(spans[i], minStart);
+      spanIndex.putIfAbsent(spans[i].spanId(), i);
+    }
+  }
+
+  private void writeSpan(Span s, long minStart) {
+    BodyWriter w = body;
+    w.writeLongBE(s.spanId());
+    long parent = s.parentSpanId();
+    if (parent == 0) {
+      w.writeVarInt(P_ROOT);
+    } else {
+      int idx = spanIndex.get(parent);
+      if (idx >= 0) {
+        w.writeVarInt(P_INDEX_BASE + idx);
+      } else {
+        w.writeVarInt(P_EXPLICIT);
+        w.writeLongBE(parent);
+      }
+    }
+    int flags = s.kind().ordinal() | (s.statusCode().ordinal() << F_STATUS_SHIFT);
+    if (!s.remoteService().isEmpty()) flags |= F_REMOTE_SERVICE;
+    if (!s.statusMessage().isEmpty()) flags |= F_STATUS_MESSAGE;
+    if (!s.logs().isEmpty()) flags |= F_LOGS;
+    if (!s.links().isEmpty()) flags |= F_LINKS;
+    w.writeVarInt(flags);
+    w.writeVarInt(ref(s.name()));
+    w.writeVarInt(ref(s.service()));
+    w.writeVarLong(s.startEpochNanos() - minStart);
+    w.writeVarLong(s.durationNanos());
+    w.writeVarInt(origins.get(new Origin(s.scopeName(), s.scopeVersion(), s.resource())));
+    if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
+    if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
+    writeTags(s.tags());
+    if ((flags & F_LOGS) != 0) {
+      List<SpanLog> logs = s.logs();
+      w.writeVarInt(logs.size());
+      for (int i = 0, n = logs.size(); i < n; i++) {
+        SpanLog log = logs.get(i);
+        w.writeZigZag(log.epochNanos() - s.startEpochNanos());
+        w.writeVarInt(ref(log.name()));
+        writeTags(log.fields());
+      }
+    }
+    if ((flags & F_LINKS) != 0) {
+      List<SpanLink> links = s.links();
+      w.writeVarInt(links.size());
+      for (int i = 0, n = links.size(); i < n; i++) {
+        SpanLink link = links.get(i);
+        w.writeLongBE(link.traceId().high());
+        w.writeLongBE(link.traceId().low());
+        w.writeLongBE(link.spanId());
+        writeTags(link.tags());
+      }
+    }
+  }
+
+  private void writeTags(List<Tag> tags) {
+    BodyWriter w = body;
+    w.writeVarInt(tags.size());
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      Tag t = tags.get(i);
+      TagValue v = t.value();
+      int type = typeOf(v);
+      w.writeVarInt((ref(t.key()) << TYPE_BITS) | type);
+      writeValuePayload(type, v);
+    }
+  }
+
+  private static int typeOf(TagValue v) {
+    switch (v.type()) {
+      case STRING:
+        return T_STRING;
+      case LONG:
+        return T_LONG;
+      case DOUBLE:
+        return T_DOUBLE;
+      case BOOL:
+        return ((TagValue.Bool) v).value() ? T_TRUE : T_FALSE;
+      case ARRAY:
+        return T_ARRAY;
+      default:
+        throw new AssertionError(v.type());
+    }
+  }
+
+  private void writeValuePayload(int type, TagValue v) {
+    BodyWriter w = body;
+    switch (type) {
+      case T_STRING:
+        w.writeVarInt(ref(((TagValue.Str) v).value()));
+        break;
+      case T_LONG:
+        w.writeZigZag(((TagValue.Int) v).value());
+        break;
+      case T_DOUBLE:
+        w.writeLongBE(Double.doubleToRawLongBits(((TagValue.Dbl) v).value()));
+        break;
+      case T_ARRAY:
+        List<TagValue> values = ((TagValue.Arr) v).values();
+        w.writeVarInt(values.size());
+        for (int i = 0, n = values.size(); i < n; i++) {
+          TagValue e = values.get(i);
+          int t = typeOf(e);
+          w.writeByte(t);
+          writeValuePayload(t, e);
+        }
+        break;
+      default: // booleans live in the type alone
+        break;
+    }
+  }
+
+  /** UTF-8 bytes; unpaired surrogates become U+FFFD rather than the JDK's silent '?'. */
+  static byte[] utf8(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (Character.isSurrogate(s.charAt(i))) return sanitized(s).getBytes(StandardCharsets.UTF_8);
+    }
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String sanitized(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        b.append('\uFFFD');
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  // ---- compress and frame
+
+  private Chunk compress(TraceId traceId, long minStart, long maxEnd, int spanCount) {
+    int len = body.length();
+    int max = HEADER_LENGTH + lz4.maxCompressedLength(len);
+    if (out.length < max) out = new byte[max];
+    int clen = lz4.compress(body.array(), 0, len, out, HEADER_LENGTH, out.length - HEADER_LENGTH);
+    byte[] p = out;
+    INT.set(p, OFF_MAGIC, MAGIC);
+    p[OFF_VERSION] = (byte) VERSION;
+    p[OFF_FLAGS] = 0;
+    INT.set(p, OFF_SPAN_COUNT, spanCount);
+    LONG.set(p, OFF_MIN_START, minStart);
+    LONG.set(p, OFF_MAX_END, maxEnd);
+    INT.set(p, OFF_UNCOMPRESSED, len);
+    INT.set(p, OFF_COMPRESSED, clen);
+    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(hash32, p, clen));
+    byte[] payload = Arrays.copyOf(p, HEADER_LENGTH + clen);
+    long chunkId = hash64.hash(body.array(), 0, len, CHUNK_ID_SEED);
+    return new Chunk(traceId, chunkId, minStart, maxEnd, spanCount, payload);
+  }
+}

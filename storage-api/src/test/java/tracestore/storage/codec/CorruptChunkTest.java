@@ -1,0 +1,405 @@
+package tracestore.storage.codec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static tracestore.storage.codec.ChunkFormat.*;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.IntStream;
+import net.jpountz.lz4.LZ4Compressor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tracestore.storage.Chunk;
+import tracestore.storage.model.Span;
+import tracestore.storage.model.TraceId;
+
+/**
+ * The corrupt-input corpus. Each case must fail with {@link CorruptChunkException}, whose message
+ * names an offset, and do so quickly: the class-wide timeout catches a loop or a huge allocation.
+ * Hostile bodies are framed with a valid checksum, so the body parser itself is exercised.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CorruptChunkTest {
+  private static final LZ4Compressor LZ4C = ChunkFormat.compressor();
+  private static final long MIN_START = 1_000;
+
+  private static Chunk realChunk() {
+    RandomSpans random = new RandomSpans(2026);
+    TraceId traceId = random.traceId();
+    return new ChunkEncoder().encode(traceId, random.trace(traceId, 12));
+  }
+
+  static CorruptChunkException assertCorrupt(byte[] payload) {
+    long t0 = System.nanoTime();
+    CorruptChunkException e = null;
+    try {
+      List<Span> spans = ChunkDecoder.decode(payload);
+      throw new AssertionError("decoded " + spans.size() + " spans from corrupt input");
+    } catch (CorruptChunkException expected) {
+      e = expected;
+    }
+    assertThat(e.getMessage()).contains("offset");
+    assertThat(e.isRetryable()).isFalse();
+    assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(2));
+    return e;
+  }
+
+  /** Frames {@code body} as a chunk with a correct checksum and the given header claims. */
+  static byte[] frame(byte[] body, int spanCount, long minStart, long maxEnd) {
+    byte[] block = LZ4C.compress(body);
+    byte[] p = new byte[HEADER_LENGTH + block.length];
+    System.arraycopy(block, 0, p, HEADER_LENGTH, block.length);
+    INT.set(p, OFF_MAGIC, MAGIC);
+    p[OFF_VERSION] = (byte) VERSION;
+    INT.set(p, OFF_SPAN_COUNT, spanCount);
+    LONG.set(p, OFF_MIN_START, minStart);
+    LONG.set(p, OFF_MAX_END, maxEnd);
+    INT.set(p, OFF_UNCOMPRESSED, body.length);
+    INT.set(p, OFF_COMPRESSED, block.length);
+    return reseal(p);
+  }
+
+  /** Recomputes the checksum after the test edited the header or block. */
+  static byte[] reseal(byte[] p) {
+    int clen = p.length - HEADER_LENGTH;
+    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(ChunkFormat.hash32(), p, clen));
+    return p;
+  }
+
+  static byte[] bodyOf(Chunk chunk) {
+    ChunkHeader h = ChunkDecoder.readHeader(chunk.payload());
+    byte[] body = new byte[h.uncompressedLength()];
+    ChunkFormat.safeDecompressor()
+        .decompress(chunk.payload(), HEADER_LENGTH, h.compressedLength(), body, 0, body.length);
+    return body;
+  }
+
+  // ---- damage to a real chunk
+
+  @Test
+  void truncationAtEveryOffset() {
+    byte[] payload = realChunk().payload();
+    for (int len = 0; len < payload.length; len++) assertCorrupt(Arrays.copyOf(payload, len));
+    assertCorrupt(Arrays.copyOf(payload, payload.length + 1)); // padded
+    assertCorrupt(new byte[0]);
+  }
+
+  @Test
+  void everySingleBitFlip() {
+    byte[] payload = realChunk().payload();
+    for (int bit = 0; bit < payload.length * 8; bit++) {
+      byte[] flipped = payload.clone();
+      flipped[bit >>> 3] ^= (byte) (1 << (bit & 7));
+      assertCorrupt(flipped);
+    }
+  }
+
+  @Test
+  void badChecksumIsReportedBeforeDecompressing() {
+    byte[] payload = realChunk().payload();
+    INT.set(payload, OFF_CHECKSUM, (int) INT.get(payload, OFF_CHECKSUM) + 1);
+    assertThat(assertCorrupt(payload)).hasMessageContaining("checksum mismatch");
+  }
+
+  /**
+   * Every bit flip and every byte replaced in the decompressed body, re-framed with a valid
+   * checksum: the decoder either decodes (a flip inside a string is legal data) or throws {@link
+   * CorruptChunkException}; never another exception, never a hang.
+   */
+  @Test
+  void bodyMutationsBehindAValidChecksumOnlyEverFailCleanly() {
+    Chunk chunk = realChunk();
+    byte[] body = bodyOf(chunk);
+    SplittableRandom random = new SplittableRandom(5);
+    int corrupt = 0;
+    for (int i = 0; i < body.length * 8 + body.length; i++) {
+      byte[] mutated = body.clone();
+      if (i < body.length * 8) mutated[i >>> 3] ^= (byte) (1 << (i & 7));
+      else mutated[i - body.length * 8] = (byte) random.nextInt(256);
+      byte[] payload = frame(mutated, chunk.spanCount(), chunk.minStartEpochNanos(),
+          chunk.maxEndEpochNanos());
+      try {
+        ChunkDecoder.decode(payload);
+      } catch (CorruptChunkException e) {
+        assertThat(e.getMessage()).contains("offset");
+        corrupt++;
+      }
+    }
+    assertThat(corrupt).isPositive();
+  }
+
+  // ---- hostile headers (with a valid checksum)
+
+  private static byte[] withHeader(Consumer<byte[]> edit) {
+    byte[] p = realChunk().payload();
+    edit.accept(p);
+    return reseal(p);
+  }
+
+  @Test
+  void hostileHeaderClaims() {
+    assertThat(assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, Integer.MAX_VALUE))))
+        .hasMessageContaining("uncompressed length 2147483647");
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, Integer.MIN_VALUE)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, -1)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, 0)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, MAX_UNCOMPRESSED + 1)));
+    assertThat(
+            assertCorrupt(
+                withHeader(
+                    p -> INT.set(p, OFF_UNCOMPRESSED, (p.length - HEADER_LENGTH) * 255 + 1))))
+        .hasMessageContaining("more than LZ4 can expand");
+    // Plausible but wrong lengths: the safe decompressor finds the block does not fit them.
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, (int) INT.get(p, OFF_UNCOMPRESSED) + 1)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_UNCOMPRESSED, (int) INT.get(p, OFF_UNCOMPRESSED) - 1)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_COMPRESSED, Integer.MAX_VALUE)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_COMPRESSED, -1)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_SPAN_COUNT, Integer.MAX_VALUE)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_SPAN_COUNT, -1)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_SPAN_COUNT, 0)));
+    assertCorrupt(withHeader(p -> INT.set(p, OFF_SPAN_COUNT, (int) INT.get(p, OFF_SPAN_COUNT) + 1)));
+    assertCorrupt(withHeader(p -> LONG.set(p, OFF_MIN_START, -1L)));
+    assertCorrupt(withHeader(p -> LONG.set(p, OFF_MIN_START, (long) LONG.get(p, OFF_MIN_START) + 1)));
+    assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, (long) LONG.get(p, OFF_MAX_END) - 1)));
+    assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, Long.MIN_VALUE)));
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 2)))
+        .hasMessageContaining("unsupported format version 2");
+    assertCorrupt(withHeader(p -> p[OFF_FLAGS] = 1));
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_MAGIC] = 'X'))).hasMessageContaining("magic");
+  }
+
+  // ---- hostile bodies (with a valid checksum, so the body parser is reached)
+
+  /** A body writer already holding trace id (1, 2) and the min start. */
+  private static BodyWriter body() {
+    BodyWriter w = new BodyWriter(64, 1 << 20);
+    w.writeLongBE(1);
+    w.writeLongBE(2);
+    w.writeVarLong(MIN_START);
+    return w;
+  }
+
+  /** One string "svc" and one empty origin. */
+  private static BodyWriter tables() {
+    BodyWriter w = body();
+    w.writeVarInt(1);
+    w.writeVarInt(3);
+    w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt(1);
+    w.writeVarInt(0);
+    w.writeVarInt(0);
+    w.writeVarInt(0);
+    return w;
+  }
+
+  /** One span header: id, root, kind 0, name/service "svc", start = min start, duration 5, origin 0. */
+  private static BodyWriter oneSpan(long spanId, int parentRef, int flags) {
+    BodyWriter w = tables();
+    w.writeVarInt(1);
+    w.writeLongBE(spanId);
+    w.writeVarInt(parentRef);
+    w.writeVarInt(flags);
+    w.writeVarInt(0);
+    w.writeVarInt(0);
+    w.writeVarLong(0);
+    w.writeVarLong(5);
+    w.writeVarInt(0);
+    return w;
+  }
+
+  private static byte[] framed(BodyWriter w) {
+    byte[] b = Arrays.copyOf(w.array(), w.length());
+    // Pad so the header's span-count plausibility check passes and the body parser decides.
+    return frame(b, 1, MIN_START, MIN_START + 5);
+  }
+
+  private static byte[] padded(BodyWriter w, int pad) {
+    for (int i = 0; i < pad; i++) w.writeByte(0);
+    return framed(w);
+  }
+
+  static IntStream hostileBodyCases() {
+    return IntStream.range(0, 22);
+  }
+
+  private static byte[] hostileBody(int c) {
+    BodyWriter w;
+    switch (c) {
+      case 0: // string count of 2^31-1
+        w = body();
+        w.writeVarInt(Integer.MAX_VALUE);
+        return padded(w, 32);
+      case 1: // one string claiming 2 GiB
+        w = body();
+        w.writeVarInt(1);
+        w.writeVarInt(Integer.MAX_VALUE);
+        return padded(w, 32);
+      case 2: // a varint of 6 bytes
+        w = body();
+        for (int i = 0; i < 5; i++) w.writeByte(0xFF);
+        w.writeByte(0x01);
+        return padded(w, 32);
+      case 3: // an origin count far beyond the bytes left
+        w = body();
+        w.writeVarInt(0);
+        w.writeVarInt(1 << 30);
+        return padded(w, 32);
+      case 4: // a span count far beyond the bytes left
+        w = tables();
+        w.writeVarInt(1 << 30);
+        return padded(w, 32);
+      case 5: // the body says 2 spans, the header 1
+        w = tables();
+        w.writeVarInt(2);
+        return padded(w, 64);
+      case 6: // a tag count far beyond the bytes left
+        w = oneSpan(7, P_ROOT, 0);
+        w.writeVarInt(Integer.MAX_VALUE);
+        return padded(w, 16);
+      case 7: // arrays nested 10,000 deep
+        w = oneSpan(7, P_ROOT, 0);
+        w.writeVarInt(1);
+        w.writeVarInt(T_ARRAY);
+        for (int i = 0; i < 10_000; i++) {
+          w.writeVarInt(1);
+          w.writeByte(T_ARRAY);
+        }
+        return framed(w);
+      case 8: // an unknown tag value type
+        w = oneSpan(7, P_ROOT, 0);
+        w.writeVarInt(1);
+        w.writeVarInt(7);
+        return padded(w, 16);
+      case 9: // a parent reference to itself (not an earlier span)
+        w = oneSpan(7, P_INDEX_BASE, 0);
+        w.writeVarInt(0);
+        return padded(w, 16);
+      case 10: // a string reference out of range
+        w = tables();
+        w.writeVarInt(1);
+        w.writeLongBE(7);
+        w.writeVarInt(P_ROOT);
+        w.writeVarInt(0);
+        w.writeVarInt(1_000_000);
+        return padded(w, 32);
+      case 11: // trailing bytes after the last span
+        w = oneSpan(7, P_ROOT, 0);
+        w.writeVarInt(0);
+        return padded(w, 16);
+      case 12: // span id zero
+        w = oneSpan(0, P_ROOT, 0);
+        w.writeVarInt(0);
+        return framed(w);
+      case 13: // unknown span flag bits
+        w = oneSpan(7, P_ROOT, 1 << 20);
+        w.writeVarInt(0);
+        return padded(w, 16);
+      case 14: // kind ordinal out of range
+        w = oneSpan(7, P_ROOT, 7);
+        w.writeVarInt(0);
+        return padded(w, 16);
+      case 15: // zero trace id
+        w = new BodyWriter(64, 1 << 20);
+        w.writeLongBE(0);
+        w.writeLongBE(0);
+        w.writeVarLong(MIN_START);
+        return padded(w, 32);
+      case 16: // a log count far beyond the bytes left
+        w = oneSpan(7, P_ROOT, F_LOGS);
+        w.writeVarInt(0);
+        w.writeVarInt(Integer.MAX_VALUE);
+        return padded(w, 16);
+      case 17: // a link count far beyond the bytes left
+        w = oneSpan(7, P_ROOT, F_LINKS);
+        w.writeVarInt(0);
+        w.writeVarInt(1 << 20);
+        return padded(w, 64);
+      case 18: // a duration varint beyond 64 bits
+        w = tables();
+        w.writeVarInt(1);
+        w.writeLongBE(7);
+        w.writeVarInt(P_ROOT);
+        w.writeVarInt(0);
+        w.writeVarInt(0);
+        w.writeVarInt(0);
+        w.writeVarLong(0);
+        for (int i = 0; i < 9; i++) w.writeByte(0xFF);
+        w.writeByte(0x7F);
+        return padded(w, 16);
+      case 19: // spans end after the header's max end
+        w = oneSpan(7, P_ROOT, 0);
+        w.writeVarInt(0);
+        byte[] b = Arrays.copyOf(w.array(), w.length());
+        return frame(b, 1, MIN_START, MIN_START + 4);
+      case 20: // an origin reference out of range
+        w = tables();
+        w.writeVarInt(1);
+        w.writeLongBE(7);
+        for (int i = 0; i < 4; i++) w.writeVarInt(0);
+        w.writeVarLong(0);
+        w.writeVarLong(5);
+        w.writeVarInt(3);
+        w.writeVarInt(0);
+        return padded(w, 16);
+      default: // a min start that differs from the header's
+        w = new BodyWriter(64, 1 << 20);
+        w.writeLongBE(1);
+        w.writeLongBE(2);
+        w.writeVarLong(MIN_START + 1);
+        return padded(w, 32);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileBodyCases")
+  void hostileBodiesFailInTheParser(int c) {
+    CorruptChunkException e = assertCorrupt(hostileBody(c));
+    assertThat(e.getMessage()).contains("body offset");
+  }
+
+  @Test
+  void deepNestingNamesTheDepth() {
+    assertThat(assertCorrupt(hostileBody(7))).hasMessageContaining("nest deeper than 16");
+  }
+
+  // ---- garbage
+
+  @Test
+  void randomGarbage() {
+    SplittableRandom random = new SplittableRandom(11);
+    for (int i = 0; i < 3_000; i++) {
+      byte[] garbage = new byte[random.nextInt(0, 4096)];
+      random.nextBytes(garbage);
+      if (i % 2 == 1 && garbage.length >= HEADER_LENGTH) {
+        // A well-framed header around a garbage block, so LZ4 and the parser see the garbage.
+        INT.set(garbage, OFF_MAGIC, MAGIC);
+        garbage[OFF_VERSION] = (byte) VERSION;
+        garbage[OFF_FLAGS] = 0;
+        int clen = garbage.length - HEADER_LENGTH;
+        INT.set(garbage, OFF_COMPRESSED, clen);
+        INT.set(garbage, OFF_UNCOMPRESSED, random.nextInt(1, Math.max(2, clen * 4)));
+        INT.set(garbage, OFF_SPAN_COUNT, 1);
+        LONG.set(garbage, OFF_MIN_START, 0L);
+        LONG.set(garbage, OFF_MAX_END, Long.MAX_VALUE);
+        reseal(garbage);
+      }
+      assertCorrupt(garbage);
+    }
+  }
+
+  @Test
+  void garbageBodiesBehindValidLz4AndChecksum() {
+    SplittableRandom random = new SplittableRandom(13);
+    for (int i = 0; i < 2_000; i++) {
+      byte[] body = new byte[random.nextInt(40, 2048)];
+      random.nextBytes(body);
+      assertCorrupt(frame(body, 1, 0, 100));
+    }
+  }
+}
