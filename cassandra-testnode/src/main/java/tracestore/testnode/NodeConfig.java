@@ -12,7 +12,8 @@ import java.util.List;
  * directory under the node's own directory, a logback.xml writing to {@code logs/system.log}, and
  * the JVM flags that Cassandra 5.0 needs on JDK 17 (DESIGN.md section 12).
  */
-record NodeConfig(Path dir, String host, int nativePort, int storagePort, int jmxPort, String heap) {
+record NodeConfig(
+    Path dir, String host, int nativePort, int storagePort, int jmxPort, String heap, boolean durableSchema) {
   /** Set on the node JVM to its directory: how a launcher recognises its own node process. */
   static final String MARKER_PROPERTY = "tracestore.testnode.dir";
 
@@ -122,8 +123,11 @@ record NodeConfig(Path dir, String host, int nativePort, int storagePort, int jm
     args.add("-Dcassandra.ring_delay_ms=0");
     args.add("-Dcassandra.skip_wait_for_gossip_to_settle=0");
     args.add("-Dcassandra.superuser_setup_delay_ms=0");
-    // no fsync of system tables: schema changes (every test keyspace) take a fraction of the time
-    args.add("-Dcassandra.unsafesystem=true");
+    if (!durableSchema) {
+      // System tables skip the commit log: schema changes (a keyspace per test class) take a fraction
+      // of the time, but a killed node forgets unflushed schema. Nodes that get killed keep it durable.
+      args.add("-Dcassandra.unsafesystem=true");
+    }
     for (String export : EXPORTS) args.add("--add-exports=" + export + "=ALL-UNNAMED");
     for (String open : OPENS) args.add("--add-opens=" + open + "=ALL-UNNAMED");
     args.add("-D" + NodeMain.OWNER_PID_PROPERTY + "=" + ownerPid);

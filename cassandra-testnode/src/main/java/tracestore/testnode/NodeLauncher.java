@@ -48,28 +48,32 @@ public final class NodeLauncher {
   private final Path serverClasspathFile;
   private final int preferredNativePort;
   private final String heap;
+  private final boolean durableSchema;
 
-  private NodeLauncher(Path dir, Path serverClasspathFile, int preferredNativePort, String heap) {
+  private NodeLauncher(
+      Path dir, Path serverClasspathFile, int preferredNativePort, String heap, boolean durableSchema) {
     this.dir = dir.toAbsolutePath();
     this.serverClasspathFile = serverClasspathFile;
     this.preferredNativePort = preferredNativePort;
     this.heap = heap;
+    this.durableSchema = durableSchema;
   }
 
   /** The node shared by the build, under the root's {@code target/cassandra-node}. */
   public static NodeLauncher shared() {
     Path root = BuildPaths.root();
     return new NodeLauncher(
-        BuildPaths.sharedNodeDir(root), BuildPaths.serverClasspathFile(root), PREFERRED_NATIVE_PORT, "1G");
+        BuildPaths.sharedNodeDir(root), BuildPaths.serverClasspathFile(root), PREFERRED_NATIVE_PORT, "1G", false);
   }
 
   /**
-   * A node of its own in {@code dir}, on free ports: for tests that stop or kill their node.
+   * A node of its own in {@code dir}, on free ports, whose schema survives a kill: for tests that
+   * stop, kill and restart their node, and for benchmarks.
    *
    * @param heap the JVM heap, as in {@code -Xmx}, for example {@code "1G"}
    */
   public static NodeLauncher dedicated(Path dir, String heap) {
-    return new NodeLauncher(dir, BuildPaths.serverClasspathFile(BuildPaths.root()), 0, heap);
+    return new NodeLauncher(dir, BuildPaths.serverClasspathFile(BuildPaths.root()), 0, heap, true);
   }
 
   public Path directory() {
@@ -112,7 +116,7 @@ public final class NodeLauncher {
           deleteRecursively(dir.resolve("data"));
           int nativePort = freePort(preferredNativePort);
           NodeConfig config =
-              new NodeConfig(dir, HOST, nativePort, freePort(0), freePort(0), heap);
+              new NodeConfig(dir, HOST, nativePort, freePort(0), freePort(0), heap, durableSchema);
           return launch(config, timeout, ownerPid);
         });
   }
@@ -227,7 +231,8 @@ public final class NodeLauncher {
         Integer.parseInt(p.getProperty("nativePort")),
         Integer.parseInt(p.getProperty("storagePort")),
         Integer.parseInt(p.getProperty("jmxPort")),
-        heap);
+        heap,
+        durableSchema);
   }
 
   /** The recorded node process, only while alive and recognisably ours (pids get reused). */
