@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import tracestore.storage.Chunk;
 import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.ServiceIndexEntry;
@@ -43,7 +44,21 @@ final class CassandraSpanWriter implements SpanWriter {
   public CompletionStage<Void> write(WriteBatch batch) {
     WriteBatches.validate(batch);
     if (batch.isEmpty()) return CompletableFuture.completedFuture(null);
+    long now = System.nanoTime();
+    Plan plan = plan(batch, now);
+    int spans = batch.spanCount();
+    return inFlight
+        .executeAll(plan.statements(), "writing " + spans + " spans of " + batch.chunks().size() + " traces")
+        .thenRun(
+            () -> {
+              for (String key : plan.newNames()) names.written(key, now);
+            });
+  }
 
+  /** The statements of one write, and the names it writes (remembered once acknowledged). */
+  record Plan(List<Statement<?>> statements, List<String> newNames) {}
+
+  Plan plan(WriteBatch batch, long now) {
     List<Statement<?>> statements = new ArrayList<>();
     for (Chunk c : batch.chunks()) statements.add(st.insertChunk.bind(c));
 
@@ -52,7 +67,6 @@ final class CassandraSpanWriter implements SpanWriter {
     for (OperationIndexEntry e : batch.operationEntries()) rows.add(st.insertOperationIndex.row(e));
     for (TagIndexEntry e : batch.tagEntries()) rows.add(st.insertTagIndex.row(e));
 
-    long now = System.nanoTime();
     Map<String, PendingRow> newNames = new LinkedHashMap<>();
     for (ServiceIndexEntry e : batch.serviceEntries()) {
       name(newNames, now, "s\0" + e.service(), () -> st.insertServiceName.row(e.service()));
@@ -71,17 +85,10 @@ final class CassandraSpanWriter implements SpanWriter {
     }
     rows.addAll(newNames.values());
     statements.addAll(groupByPartition(rows, st));
-
-    int spans = batch.spanCount();
-    return inFlight
-        .executeAll(statements, "writing " + spans + " spans of " + batch.chunks().size() + " traces")
-        .thenRun(
-            () -> {
-              for (String key : newNames.keySet()) names.written(key, now);
-            });
+    return new Plan(statements, List.copyOf(newNames.keySet()));
   }
 
-  private void name(Map<String, PendingRow> out, long now, String key, java.util.function.Supplier<PendingRow> row) {
+  private void name(Map<String, PendingRow> out, long now, String key, Supplier<PendingRow> row) {
     if (!out.containsKey(key) && !names.isFresh(key, now)) out.put(key, row.get());
   }
 

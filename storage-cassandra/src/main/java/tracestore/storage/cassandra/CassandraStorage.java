@@ -73,6 +73,11 @@ public final class CassandraStorage implements Storage {
     }
   }
 
+  /** The writer, for tests of its statement plan. */
+  CassandraSpanWriter spanWriter() {
+    return writer;
+  }
+
   public static Builder newBuilder() {
     return new Builder();
   }
