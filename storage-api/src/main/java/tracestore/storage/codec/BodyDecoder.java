@@ -22,7 +22,7 @@ final class BodyDecoder {
   private static final int MIN_LOG_BYTES = 3;
   /** A link is at least its trace id, span id and tag count. */
   private static final int MIN_LINK_BYTES = 25;
-  /** An origin is at least its scope name, scope version and resource tag count. */
+  /** An origin is at least its scope name, scope version and resource reference. */
   private static final int MIN_ORIGIN_BYTES = 3;
 
   private final BodyReader r;
@@ -31,6 +31,8 @@ final class BodyDecoder {
   private TagValue[] stringValues;
 
   private record Origin(String scopeName, String scopeVersion, List<Tag> resource) {}
+
+  private static final String[] WELL_KNOWN = WellKnownStrings.TABLE;
 
   BodyDecoder(byte[] body, ChunkHeader header) {
     this.r = new BodyReader(body, body.length);
@@ -48,7 +50,7 @@ final class BodyDecoder {
           "min start " + minStart + " differs from the header's " + header.minStartEpochNanos());
     }
     readStrings();
-    Origin[] origins = readOrigins();
+    Origin[] origins = readOrigins(readResources());
 
     int count = r.readCount("span count", MIN_SPAN_BYTES);
     if (count != header.spanCount()) {
@@ -59,9 +61,11 @@ final class BodyDecoder {
     Span.Builder b = Span.newBuilder();
     long seenMinStart = Long.MAX_VALUE;
     long seenMaxEnd = Long.MIN_VALUE;
+    long previousStart = minStart;
     for (int i = 0; i < count; i++) {
       int at = r.position();
-      Span s = readSpan(b.clear().traceId(traceId), ids, i, minStart, origins, at);
+      Span s = readSpan(b.clear().traceId(traceId), ids, i, previousStart, origins, at);
+      previousStart = s.startEpochNanos();
       ids[i] = s.spanId();
       spans.add(s);
       seenMinStart = Math.min(seenMinStart, s.startEpochNanos());
@@ -82,17 +86,47 @@ final class BodyDecoder {
     stringValues = new TagValue[n];
     byte[] buf = r.array();
     for (int i = 0; i < n; i++) {
-      int len = r.readCount("string length", 1);
-      int at = r.skip(len, "string");
-      strings[i] = new String(buf, at, len, StandardCharsets.UTF_8);
+      int at = r.position();
+      int entry = r.readVarInt("string entry");
+      if ((entry & 1) != 0) {
+        int known = entry >>> 1;
+        if (known >= WELL_KNOWN.length) {
+          throw CorruptChunkException.inBody(
+              "unknown well-known string " + known + " (format 1 knows " + WELL_KNOWN.length + ")",
+              at);
+        }
+        strings[i] = WELL_KNOWN[known];
+      } else {
+        int len = entry >>> 1;
+        if (len > r.remaining()) {
+          throw CorruptChunkException.inBody(
+              "string length " + len + " cannot fit in the " + r.remaining() + " bytes left", at);
+        }
+        strings[i] = new String(buf, r.skip(len, "string"), len, StandardCharsets.UTF_8);
+      }
     }
   }
 
-  private Origin[] readOrigins() {
+  private List<List<Tag>> readResources() {
+    int n = r.readCount("resource count", 1);
+    List<List<Tag>> resources = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) resources.add(readTags("resource"));
+    return resources;
+  }
+
+  private Origin[] readOrigins(List<List<Tag>> resources) {
     int n = r.readCount("origin count", MIN_ORIGIN_BYTES);
     Origin[] origins = new Origin[n];
     for (int i = 0; i < n; i++) {
-      origins[i] = new Origin(string("scope name"), string("scope version"), readTags("resource"));
+      String name = string("scope name");
+      String version = string("scope version");
+      int at = r.position();
+      int resource = r.readVarInt("resource reference");
+      if (resource >= resources.size()) {
+        throw CorruptChunkException.inBody(
+            "resource reference " + resource + " of " + resources.size(), at);
+      }
+      origins[i] = new Origin(name, version, resources.get(resource));
     }
     return origins;
   }
@@ -108,7 +142,7 @@ final class BodyDecoder {
   }
 
   private Span readSpan(
-      Span.Builder b, long[] ids, int index, long minStart, Origin[] origins, int spanOffset) {
+      Span.Builder b, long[] ids, int index, long previousStart, Origin[] origins, int spanOffset) {
     long spanId = r.readLongBE("span id");
     b.spanId(spanId);
     int at = r.position();
@@ -134,8 +168,8 @@ final class BodyDecoder {
     b.name(string("span name"));
     b.service(string("service name"));
     at = r.position();
-    long start = minStart + r.readVarLong("start delta");
-    if (start < minStart) throw CorruptChunkException.inBody("start delta overflows", at);
+    long start = previousStart + r.readVarLong("start delta");
+    if (start < previousStart) throw CorruptChunkException.inBody("start delta overflows", at);
     b.startEpochNanos(start);
     at = r.position();
     long duration = r.readVarLong("duration");

@@ -71,9 +71,16 @@ public final class ChunkEncoder {
 
   private HashMap<String, StringEntry> strings = new HashMap<>();
   private final ArrayList<StringEntry> stringOrder = new ArrayList<>();
+  private HashMap<List<Tag>, Integer> resources = new HashMap<>();
+  private final ArrayList<List<Tag>> resourceOrder = new ArrayList<>();
   private HashMap<Origin, Integer> origins = new HashMap<>();
   private final ArrayList<Origin> originOrder = new ArrayList<>();
   private final LongIntMap spanIndex = new LongIntMap(64);
+  /** The origin index of each span, found in pass 1 and used in pass 2. */
+  private int[] spanOrigins = new int[64];
+  /** Spans usually share their resource list instance, so one identity check saves the hashing. */
+  private List<Tag> lastResource;
+  private int lastResourceIndex;
 
   /** A distinct string of the chunk: how often it is referenced, and its final table index. */
   private static final class StringEntry {
@@ -88,8 +95,8 @@ public final class ChunkEncoder {
     }
   }
 
-  /** Where spans come from: instrumentation scope and resource tags, stored once per chunk. */
-  private record Origin(String scopeName, String scopeVersion, List<Tag> resource) {}
+  /** Where spans come from: instrumentation scope and an index into the resource table. */
+  private record Origin(String scopeName, String scopeVersion, int resource) {}
 
   public ChunkEncoder() {}
 
@@ -117,7 +124,8 @@ public final class ChunkEncoder {
     }
     Arrays.sort(sorted, CANONICAL);
     try {
-      for (Span s : sorted) collect(s);
+      if (spanOrigins.length < sorted.length) spanOrigins = new int[sorted.length];
+      for (int i = 0; i < sorted.length; i++) collect(sorted[i], i);
       orderStrings();
       writeBody(traceId, minStart, sorted);
       return compress(traceId, minStart, maxEnd, sorted.length);
@@ -139,13 +147,20 @@ public final class ChunkEncoder {
     else strings.clear();
     if (origins.size() > RETAIN_ENTRIES) origins = new HashMap<>();
     else origins.clear();
-    boolean large = stringOrder.size() > RETAIN_ENTRIES || originOrder.size() > RETAIN_ENTRIES;
+    if (resources.size() > RETAIN_ENTRIES) resources = new HashMap<>();
+    else resources.clear();
+    boolean large = stringOrder.size() > RETAIN_ENTRIES || originOrder.size() > RETAIN_ENTRIES
+        || resourceOrder.size() > RETAIN_ENTRIES;
     stringOrder.clear();
     originOrder.clear();
+    resourceOrder.clear();
     if (large) {
       stringOrder.trimToSize();
       originOrder.trimToSize();
+      resourceOrder.trimToSize();
     }
+    if (spanOrigins.length > RETAIN_ENTRIES) spanOrigins = new int[64];
+    lastResource = null;
     spanIndex.clear(1024);
   }
 
@@ -161,19 +176,33 @@ public final class ChunkEncoder {
     e.count++;
   }
 
-  private void collect(Span s) {
+  private void collect(Span s, int index) {
     intern(s.name());
     intern(s.service());
     if (!s.remoteService().isEmpty()) intern(s.remoteService());
     if (!s.statusMessage().isEmpty()) intern(s.statusMessage());
-    Origin o = new Origin(s.scopeName(), s.scopeVersion(), s.resource());
-    if (!origins.containsKey(o)) {
-      origins.put(o, originOrder.size());
+    List<Tag> resource = s.resource();
+    if (resource != lastResource) {
+      Integer r = resources.get(resource);
+      if (r == null) {
+        r = resourceOrder.size();
+        resources.put(resource, r);
+        resourceOrder.add(resource);
+        collectTags(resource);
+      }
+      lastResource = resource;
+      lastResourceIndex = r;
+    }
+    Origin o = new Origin(s.scopeName(), s.scopeVersion(), lastResourceIndex);
+    Integer originIndex = origins.get(o);
+    if (originIndex == null) {
+      originIndex = originOrder.size();
+      origins.put(o, originIndex);
       originOrder.add(o);
       intern(o.scopeName);
       intern(o.scopeVersion);
-      collectTags(o.resource);
     }
+    spanOrigins[index] = originIndex;
     collectTags(s.tags());
     for (SpanLog log : s.logs()) {
       intern(log.name());
@@ -222,27 +251,39 @@ public final class ChunkEncoder {
 
     w.writeVarInt(stringOrder.size());
     for (int i = 0, n = stringOrder.size(); i < n; i++) {
-      byte[] utf8 = utf8(stringOrder.get(i).value);
-      w.writeVarInt(utf8.length);
-      w.writeBytes(utf8);
+      String value = stringOrder.get(i).value;
+      int known = WellKnownStrings.indexOf(value);
+      if (known >= 0) {
+        w.writeVarInt((known << 1) | 1);
+      } else {
+        byte[] utf8 = utf8(value);
+        w.writeVarInt(utf8.length << 1);
+        w.writeBytes(utf8);
+      }
     }
+
+    w.writeVarInt(resourceOrder.size());
+    for (int i = 0, n = resourceOrder.size(); i < n; i++) writeTags(resourceOrder.get(i));
 
     w.writeVarInt(originOrder.size());
     for (int i = 0, n = originOrder.size(); i < n; i++) {
       Origin o = originOrder.get(i);
       w.writeVarInt(ref(o.scopeName));
       w.writeVarInt(ref(o.scopeVersion));
-      writeTags(o.resource);
+      w.writeVarInt(o.resource);
     }
 
     w.writeVarInt(spans.length);
+    long previousStart = minStart;
     for (int i = 0; i < spans.length; i++) {
-      writeSpan(spans[i], minStart);
+      writeSpan(spans[i], previousStart, spanOrigins[i]);
       spanIndex.putIfAbsent(spans[i].spanId(), i);
+      previousStart = spans[i].startEpochNanos();
     }
   }
 
-  private void writeSpan(Span s, long minStart) {
+  /** {@code previousStart}: the previous span's start in canonical order (the min start first). */
+  private void writeSpan(Span s, long previousStart, int origin) {
     BodyWriter w = body;
     w.writeLongBE(s.spanId());
     long parent = s.parentSpanId();
@@ -265,9 +306,9 @@ public final class ChunkEncoder {
     w.writeVarInt(flags);
     w.writeVarInt(ref(s.name()));
     w.writeVarInt(ref(s.service()));
-    w.writeVarLong(s.startEpochNanos() - minStart);
+    w.writeVarLong(s.startEpochNanos() - previousStart);
     w.writeVarLong(s.durationNanos());
-    w.writeVarInt(origins.get(new Origin(s.scopeName(), s.scopeVersion(), s.resource())));
+    w.writeVarInt(origin);
     if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
     if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
     writeTags(s.tags());

@@ -185,12 +185,14 @@ class CorruptChunkTest {
     return w;
   }
 
-  /** One string "svc" and one empty origin. */
+  /** One string "svc", one empty resource, and one origin using them. */
   private static BodyWriter tables() {
     BodyWriter w = body();
     w.writeVarInt(1);
-    w.writeVarInt(3);
+    w.writeVarInt(3 << 1);
     w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt(1);
+    w.writeVarInt(0);
     w.writeVarInt(1);
     w.writeVarInt(0);
     w.writeVarInt(0);
@@ -225,7 +227,7 @@ class CorruptChunkTest {
   }
 
   static IntStream hostileBodyCases() {
-    return IntStream.range(0, 22);
+    return IntStream.range(0, 25);
   }
 
   private static byte[] hostileBody(int c) {
@@ -235,17 +237,17 @@ class CorruptChunkTest {
         w = body();
         w.writeVarInt(Integer.MAX_VALUE);
         return padded(w, 32);
-      case 1: // one string claiming 2 GiB
+      case 1: // one string claiming 1 GiB
         w = body();
         w.writeVarInt(1);
-        w.writeVarInt(Integer.MAX_VALUE);
+        w.writeVarInt(Integer.MAX_VALUE - 1);
         return padded(w, 32);
       case 2: // a varint of 6 bytes
         w = body();
         for (int i = 0; i < 5; i++) w.writeByte(0xFF);
         w.writeByte(0x01);
         return padded(w, 32);
-      case 3: // an origin count far beyond the bytes left
+      case 3: // a resource count far beyond the bytes left
         w = body();
         w.writeVarInt(0);
         w.writeVarInt(1 << 30);
@@ -347,6 +349,27 @@ class CorruptChunkTest {
         w.writeVarInt(3);
         w.writeVarInt(0);
         return padded(w, 16);
+      case 22: // a well-known string index beyond the table
+        w = body();
+        w.writeVarInt(1);
+        w.writeVarInt((100_000 << 1) | 1);
+        return padded(w, 32);
+      case 23: // an origin count far beyond the bytes left
+        w = body();
+        w.writeVarInt(0);
+        w.writeVarInt(0);
+        w.writeVarInt(1 << 30);
+        return padded(w, 32);
+      case 24: // an origin whose resource reference is out of range
+        w = body();
+        w.writeVarInt(1);
+        w.writeVarInt(1); // well-known string 0, ""
+        w.writeVarInt(0);
+        w.writeVarInt(1);
+        w.writeVarInt(0);
+        w.writeVarInt(0);
+        w.writeVarInt(5);
+        return padded(w, 32);
       default: // a min start that differs from the header's
         w = new BodyWriter(64, 1 << 20);
         w.writeLongBE(1);

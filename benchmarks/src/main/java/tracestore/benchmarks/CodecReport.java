@@ -1,0 +1,104 @@
+package tracestore.benchmarks;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs {@link CodecBenchmark} and prints one Markdown table joining its timings with the byte
+ * counts of the same dataset, so every figure comes from one command. Arguments are passed to JMH
+ * (for example {@code -f 1 -wi 3 -i 5}). The table is also written to {@code
+ * target/codec-report.md} under the working directory when that directory exists.
+ */
+public final class CodecReport {
+  private CodecReport() {}
+
+  public static void main(String[] args)
+      throws RunnerException, CommandLineOptionException, IOException {
+    Options cli = new CommandLineOptions(args);
+    Options options =
+        new OptionsBuilder().parent(cli).include(CodecBenchmark.class.getName() + "\\.").build();
+    Collection<RunResult> results = new Runner(options).run();
+    Map<String, double[]> ns = new HashMap<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      name = name.substring(name.lastIndexOf('.') + 1);
+      ns.put(name, new double[] {r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()});
+    }
+    CodecDataset data = CodecDataset.create();
+    String report = table(data, ns);
+    System.out.println();
+    System.out.println(report);
+    Path target = Path.of("benchmarks", "target");
+    if (!Files.isDirectory(target)) target = Path.of("target");
+    if (Files.isDirectory(target)) Files.writeString(target.resolve("codec-report.md"), report);
+  }
+
+  private static String table(CodecDataset data, Map<String, double[]> ns) {
+    Map<String, Double> bytes = data.bytesPerSpan();
+    StringBuilder b = new StringBuilder();
+    b.append("Dataset: ").append(data.traceShape()).append(", RealisticTraces seed ")
+        .append(CodecDataset.SEED).append(".\n\n");
+    b.append("| encoding | bytes/span | encode ns/span | decode ns/span | decode spans/s (1 core) |\n");
+    b.append("|---|---:|---:|---:|---:|\n");
+    row(b, "ours: chunk (binary body + LZ4)", bytes.get("ours (chunk, LZ4)"),
+        ns.get("oursEncode"), ns.get("oursDecode"));
+    row(b, "Jackson JSON + LZ4", bytes.get("JSON + LZ4"), ns.get("jsonLz4Encode"),
+        ns.get("jsonLz4Decode"));
+    row(b, "OTLP protobuf", bytes.get("OTLP protobuf"), ns.get("otlpEncode"), ns.get("otlpDecode"));
+    row(b, "OTLP protobuf + LZ4", bytes.get("OTLP protobuf + LZ4"), ns.get("otlpLz4Encode"),
+        ns.get("otlpLz4Decode"));
+    double[] zEnc = derived(ns.get("oursEncode"), ns.get("bodyLz4Compress"), ns.get("bodyZstdCompress"));
+    double[] zDec = derived(ns.get("oursDecode"), ns.get("bodyLz4Decompress"), ns.get("bodyZstdDecompress"));
+    row(b, "ours with zstd-" + CodecDataset.ZSTD_LEVEL + " instead of LZ4 (derived*)",
+        bytes.get("ours, body + zstd-" + CodecDataset.ZSTD_LEVEL + " (+ header)"), zEnc, zDec);
+    row(b, "Jackson JSON, uncompressed (size only)", bytes.get("JSON"), null, null);
+    row(b, "ours: body before compression (size only)", bytes.get("ours, body only (uncompressed)"),
+        null, null);
+    b.append("\nCompressor alone over our uncompressed bodies:\n\n");
+    b.append("| compressor | bytes/span | compress ns/span | decompress ns/span |\n");
+    b.append("|---|---:|---:|---:|\n");
+    double spans = data.spanCount();
+    long lz4Bytes = 0;
+    long zstdBytes = 0;
+    for (byte[] x : data.lz4Bodies) lz4Bytes += x.length;
+    for (byte[] x : data.zstdBodies) zstdBytes += x.length;
+    b.append(String.format("| LZ4 (fast, safe decompressor) | %.1f | %s | %s |%n", lz4Bytes / spans,
+        fmt(ns.get("bodyLz4Compress")), fmt(ns.get("bodyLz4Decompress"))));
+    b.append(String.format("| zstd level %d | %.1f | %s | %s |%n", CodecDataset.ZSTD_LEVEL,
+        zstdBytes / spans, fmt(ns.get("bodyZstdCompress")), fmt(ns.get("bodyZstdDecompress"))));
+    double ratio = bytes.get("ours (chunk, LZ4)") / bytes.get("JSON + LZ4");
+    b.append(String.format("%nours / JSON+LZ4 bytes = %.1f%% (goal: at most 40%%)%n", 100 * ratio));
+    double[] dec = ns.get("oursDecode");
+    if (dec != null) {
+      b.append(String.format("ours decode = %,.0f spans/s on one core (goal: at least 1,000,000)%n",
+          1e9 / dec[0]));
+    }
+    b.append("\n*derived: ours minus the LZ4 timing plus the zstd timing over the same bodies.\n");
+    return b.toString();
+  }
+
+  private static double[] derived(double[] total, double[] minus, double[] plus) {
+    if (total == null || minus == null || plus == null) return null;
+    return new double[] {total[0] - minus[0] + plus[0], total[1] + minus[1] + plus[1]};
+  }
+
+  private static String fmt(double[] score) {
+    return score == null ? "-" : String.format("%.0f ± %.0f", score[0], score[1]);
+  }
+
+  private static void row(StringBuilder b, String name, double bytes, double[] enc, double[] dec) {
+    b.append(String.format("| %s | %.1f | %s | %s | %s |%n", name, bytes, fmt(enc), fmt(dec),
+        dec == null ? "-" : String.format("%,.0f", 1e9 / dec[0])));
+  }
+}

@@ -1,0 +1,108 @@
+package tracestore.storage.codec;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Strings that the chunk format knows without storing them: OpenTelemetry semantic-convention keys
+ * (both the older and the current names), Zipkin's common tag keys, and small enumerated values
+ * (HTTP methods, database and messaging systems, SDK languages). A string-table entry that equals
+ * one of them is stored as its index, one or two bytes, instead of its UTF-8 bytes.
+ *
+ * <p><b>Frozen for format version 1:</b> decoders resolve indexes against this exact list, so an
+ * entry is never changed, removed or reordered. Adding entries needs a new format version.
+ */
+final class WellKnownStrings {
+  private WellKnownStrings() {}
+
+  static final String[] TABLE = {
+    "",
+    // general and Zipkin
+    "error", "peer.service", "component", "span.kind", "lc", "sql.query",
+    "mvc.controller.class", "mvc.controller.method", "otel.status_code", "otel.status_description",
+    "otel.library.name", "otel.library.version", "otel.scope.name", "otel.scope.version",
+    "thread.name", "thread.id", "code.function", "code.namespace", "code.filepath", "code.lineno",
+    "code.function.name", "code.file.path", "code.line.number",
+    "exception", "exception.type", "exception.message", "exception.stacktrace", "exception.escaped",
+    "error.type", "enduser.id", "user.id", "session.id",
+    // HTTP, older and current conventions
+    "http.method", "http.url", "http.target", "http.host", "http.scheme", "http.route",
+    "http.path", "http.status_code", "http.flavor", "http.user_agent", "http.client_ip",
+    "http.request_content_length", "http.response_content_length",
+    "http.request.method", "http.request.method_original", "http.response.status_code",
+    "http.request.body.size", "http.response.body.size", "http.request.resend_count",
+    "url.full", "url.path", "url.query", "url.scheme", "url.template",
+    "user_agent.original", "client.address", "client.port",
+    "server.address", "server.port", "network.peer.address", "network.peer.port",
+    "network.protocol.name", "network.protocol.version", "network.transport", "network.type",
+    "net.host.name", "net.host.port", "net.peer.name", "net.peer.port", "net.peer.ip",
+    "net.sock.peer.addr", "net.sock.peer.port", "net.transport",
+    // databases
+    "db.system", "db.system.name", "db.name", "db.namespace", "db.user", "db.statement",
+    "db.query.text", "db.query.summary", "db.operation", "db.operation.name", "db.sql.table",
+    "db.collection.name", "db.connection_string", "db.rows_affected", "db.response.status_code",
+    "db.redis.database_index", "db.mongodb.collection", "db.cassandra.keyspace",
+    "db.cassandra.consistency_level", "db.cassandra.coordinator.dc", "db.cassandra.coordinator.id",
+    "db.cassandra.idempotence", "db.cassandra.page_size", "db.cassandra.speculative_execution_count",
+    "db.elasticsearch.cluster.name",
+    // messaging
+    "messaging.system", "messaging.destination", "messaging.destination.name",
+    "messaging.destination.kind", "messaging.operation", "messaging.operation.name",
+    "messaging.operation.type", "messaging.message.id", "messaging.message_id",
+    "messaging.message.body.size", "messaging.message.payload_size_bytes",
+    "messaging.kafka.partition", "messaging.kafka.destination.partition",
+    "messaging.kafka.message.key", "messaging.kafka.message.offset", "messaging.kafka.offset",
+    "messaging.kafka.consumer.group", "messaging.consumer.group.name", "messaging.client_id",
+    "messaging.client.id", "messaging.batch.message_count", "messaging.rabbitmq.routing_key",
+    // RPC
+    "rpc.system", "rpc.service", "rpc.method", "rpc.grpc.status_code",
+    "rpc.jsonrpc.version", "rpc.jsonrpc.request_id",
+    // resource
+    "service.name", "service.version", "service.namespace", "service.instance.id",
+    "telemetry.sdk.name", "telemetry.sdk.language", "telemetry.sdk.version",
+    "telemetry.auto.version", "telemetry.distro.name", "telemetry.distro.version",
+    "host.name", "host.id", "host.arch", "host.type", "host.image.id",
+    "os.type", "os.description", "os.name", "os.version",
+    "process.pid", "process.executable.name", "process.executable.path", "process.command",
+    "process.command_line", "process.command_args", "process.owner", "process.runtime.name",
+    "process.runtime.version", "process.runtime.description",
+    "container.id", "container.name", "container.image.name", "container.image.tag",
+    "container.runtime",
+    "k8s.cluster.name", "k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid", "k8s.node.name",
+    "k8s.deployment.name", "k8s.replicaset.name", "k8s.statefulset.name", "k8s.daemonset.name",
+    "k8s.container.name", "k8s.job.name",
+    "cloud.provider", "cloud.platform", "cloud.region", "cloud.availability_zone",
+    "cloud.account.id", "deployment.environment", "deployment.environment.name",
+    "faas.name", "faas.version", "faas.instance", "faas.trigger",
+    // values
+    "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "CONNECT", "TRACE", "_OTHER",
+    "http", "https", "1.0", "1.1", "2", "2.0", "3", "tcp", "udp", "ip_tcp", "ipv4", "ipv6",
+    "SELECT", "INSERT", "UPDATE", "UPSERT", "MERGE", "CREATE", "DROP", "ALTER", "EXECUTE",
+    "postgresql", "mysql", "mariadb", "mssql", "oracle", "sqlite", "h2", "db2", "redis",
+    "mongodb", "cassandra", "elasticsearch", "opensearch", "memcached", "dynamodb", "couchbase",
+    "kafka", "rabbitmq", "activemq", "pulsar", "jms", "aws_sqs", "aws_sns", "gcp_pubsub",
+    "publish", "send", "receive", "process", "create", "settle", "topic", "queue",
+    "grpc", "java_rmi", "dotnet_wcf", "apache_dubbo", "connect_rpc",
+    "opentelemetry", "java", "go", "nodejs", "python", "dotnet", "ruby", "php", "rust", "cpp",
+    "erlang", "swift", "webjs",
+    "production", "staging", "development", "test",
+    "aws", "gcp", "azure", "aws_ec2", "aws_ecs", "aws_eks", "aws_lambda", "gcp_kubernetes_engine",
+    "linux", "windows", "darwin", "amd64", "arm64", "x86",
+    "true", "false", "OK", "ERROR", "UNSET", "0", "200", "201", "204", "400", "401", "403", "404",
+    "500", "502", "503", "504"
+  };
+
+  private static final Map<String, Integer> INDEX = new HashMap<>();
+
+  static {
+    for (int i = 0; i < TABLE.length; i++) {
+      if (INDEX.put(TABLE[i], i) != null) throw new AssertionError("duplicate: " + TABLE[i]);
+    }
+  }
+
+  /** The index of {@code s}, or -1. */
+  static int indexOf(String s) {
+    Integer i = INDEX.get(s);
+    return i == null ? -1 : i;
+  }
+}
