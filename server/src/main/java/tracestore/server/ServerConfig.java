@@ -31,6 +31,7 @@ import java.util.Set;
  * @param cassandraContactPoints host:port entries (storage CASSANDRA)
  * @param cassandraLocalDc the driver's local datacenter
  * @param cassandraKeyspace the keyspace holding the tables
+ * @param cassandraReplicationFactor replication when {@code migrate} creates the keyspace
  * @param autoMigrate apply pending migrations at start instead of refusing
  * @param shutdownTimeout how long a graceful shutdown waits for in-flight requests
  */
@@ -49,6 +50,7 @@ public record ServerConfig(
     List<String> cassandraContactPoints,
     String cassandraLocalDc,
     String cassandraKeyspace,
+    int cassandraReplicationFactor,
     boolean autoMigrate,
     Duration shutdownTimeout) {
 
@@ -78,7 +80,7 @@ public record ServerConfig(
           case POSTGRES -> ", postgres=" + postgresUrl + (postgresUser.isEmpty() ? "" : " user=" + postgresUser)
               + (postgresPassword.isEmpty() ? "" : " password=***") + " schema=" + postgresSchema;
           case CASSANDRA -> ", cassandra=" + cassandraContactPoints + " dc=" + cassandraLocalDc
-              + " keyspace=" + cassandraKeyspace;
+              + " keyspace=" + cassandraKeyspace + " rf=" + cassandraReplicationFactor;
         }
         + ", autoMigrate=" + autoMigrate
         + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms}";
@@ -156,8 +158,19 @@ public record ServerConfig(
         throw new ConfigException(Setting.CASSANDRA_CONTACT_POINTS, "required with storage=cassandra");
       }
       String keyspace = get(Setting.CASSANDRA_KEYSPACE);
-      if (!keyspace.matches("[A-Za-z][A-Za-z0-9_]{0,47}")) {
-        throw new ConfigException(Setting.CASSANDRA_KEYSPACE, "must be a plain identifier, got '" + keyspace + "'");
+      if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+        throw new ConfigException(Setting.CASSANDRA_KEYSPACE,
+            "must be lower case letters, digits and _, at most 48 characters, got '" + keyspace + "'");
+      }
+      int replication;
+      try {
+        replication = Integer.parseInt(get(Setting.CASSANDRA_REPLICATION_FACTOR));
+      } catch (NumberFormatException e) {
+        replication = 0;
+      }
+      if (replication < 1) {
+        throw new ConfigException(Setting.CASSANDRA_REPLICATION_FACTOR,
+            "must be a whole number >= 1, got '" + get(Setting.CASSANDRA_REPLICATION_FACTOR) + "'");
       }
       boolean autoMigrate = parse(Setting.AUTO_MIGRATE, Builder::bool);
       Duration shutdown = parse(Setting.SHUTDOWN_TIMEOUT, Builder::duration);
@@ -167,7 +180,7 @@ public record ServerConfig(
       return new ServerConfig(
           storage, EnumSet.copyOf(roles), bind, grpc, http, zipkin, sqlite,
           pgUrl, get(Setting.POSTGRES_USER), get(Setting.POSTGRES_PASSWORD), schema,
-          contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, autoMigrate, shutdown);
+          contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown);
     }
 
     private interface Parser<T> {

@@ -7,16 +7,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import com.datastax.oss.driver.api.core.CqlSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tracestore.ingest.IngestConfig;
 import tracestore.ingest.IngestService;
 import tracestore.query.QueryService;
+import tracestore.schema.CqlMigrator;
 import tracestore.storage.Storage;
 import tracestore.storage.StorageException;
 import tracestore.storage.WriteBatches;
+import tracestore.storage.cassandra.CassandraStorage;
 import tracestore.storage.jdbc.JdbcStorage;
 
 /**
@@ -62,10 +67,50 @@ public final class Wiring {
         }
         return pg.build();
       case CASSANDRA:
-        throw StorageException.permanent(
-            "storage=cassandra is not built into this jar yet; use sqlite or postgres", null);
+        List<InetSocketAddress> contactPoints = new ArrayList<>();
+        for (String cp : config.cassandraContactPoints()) {
+          int colon = cp.lastIndexOf(':');
+          contactPoints.add(InetSocketAddress.createUnresolved(cp.substring(0, colon),
+              Integer.parseInt(cp.substring(colon + 1))));
+        }
+        migrateOrVerifyCassandra(config, contactPoints, migrate);
+        CassandraStorage.Builder cassandra = CassandraStorage.newBuilder()
+            .localDatacenter(config.cassandraLocalDc())
+            .keyspace(config.cassandraKeyspace());
+        for (InetSocketAddress cp : contactPoints) cassandra.contactPoint(cp);
+        return cassandra.build();
       default:
         throw new AssertionError(config.storage());
+    }
+  }
+
+  /**
+   * Cassandra's schema is applied or checked over a short-lived session of its own, so that an
+   * unmigrated keyspace is refused with the migrator's message (naming {@code tracestore migrate})
+   * before the storage prepares its statements.
+   */
+  private static void migrateOrVerifyCassandra(
+      ServerConfig config, List<InetSocketAddress> contactPoints, boolean migrate) {
+    CqlSession session;
+    try {
+      session = CqlSession.builder()
+          .addContactPoints(contactPoints)
+          .withLocalDatacenter(config.cassandraLocalDc())
+          .build();
+    } catch (RuntimeException e) {
+      throw StorageException.retryable("cannot connect to Cassandra at " + config.cassandraContactPoints()
+          + " (datacenter " + config.cassandraLocalDc() + "): " + e.getMessage(), e);
+    }
+    try (session) {
+      CqlMigrator migrator = CqlMigrator.newBuilder(session, config.cassandraKeyspace())
+          .simpleStrategy(config.cassandraReplicationFactor())
+          .build();
+      if (migrate) {
+        List<Integer> applied = migrator.migrate();
+        LOG.info("Cassandra keyspace {}: applied migrations {}", config.cassandraKeyspace(), applied);
+      } else {
+        migrator.verify();
+      }
     }
   }
 
@@ -89,7 +134,8 @@ public final class Wiring {
       InetAddress bind = InetAddress.getByName(config.bindAddress());
       for (int port : ports(config)) sb.port(new InetSocketAddress(bind, port), SessionProtocol.HTTP);
       if (config.runs(Role.INGEST)) {
-        ingest = IngestService.builder(storage.writer(), WriteBatches.create()::toBatch)
+        ingest = IngestService.builder(storage.writer())
+            .writeBatches(WriteBatches.create())
             .config(IngestConfig.newBuilder()
                 .otlpGrpcPort(config.otlpGrpcPort())
                 .otlpHttpPort(config.otlpHttpPort())
