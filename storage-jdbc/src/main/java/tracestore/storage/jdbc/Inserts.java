@@ -85,6 +85,23 @@ final class Inserts {
     };
   }
 
+  /** PostgreSQL's tag rows ({@link TagRows}): the elements as a text[] parameter. */
+  static RowInsert<TagRows.Row> tagArrays() {
+    return new RowInsert<>("tag_index (start_ns, trace_id, tags)", 3, "") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, TagRows.Row row) throws SQLException {
+        ps.setLong(i++, row.startEpochNanos());
+        d.bindTraceId(ps, i++, row.traceId());
+        String[] elements = new String[row.elements().size()];
+        for (int k = 0; k < elements.length; k++) {
+          elements[k] = PostgresDialect.escape(row.elements().get(k));
+        }
+        ps.setArray(i++, ps.getConnection().createArrayOf("text", elements));
+        return i;
+      }
+    };
+  }
+
   /** A name row: up to three text parts and an optional kind, per {@link Name.Type}. */
   static RowInsert<Name> names(Name.Type type) {
     return new RowInsert<>(type.tableAndColumns, type.columns, " ON CONFLICT DO NOTHING") {

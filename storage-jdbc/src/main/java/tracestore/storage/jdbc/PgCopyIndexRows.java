@@ -23,8 +23,7 @@ final class PgCopyIndexRows implements IndexRows {
       "COPY service_index (service, start_ns, trace_id, duration_ns, error) FROM STDIN";
   static final String COPY_OPERATION =
       "COPY operation_index (service, operation, start_ns, trace_id, kind, duration_ns) FROM STDIN";
-  static final String COPY_TAG =
-      "COPY tag_index (service, tag_key, tag_value, start_ns, trace_id) FROM STDIN";
+  static final String COPY_TAG = "COPY tag_index (start_ns, trace_id, tags) FROM STDIN";
 
   @Override
   public void write(Connection c, List<ServiceIndexEntry> service,
@@ -49,11 +48,17 @@ final class PgCopyIndexRows implements IndexRows {
       send(copy, COPY_OPERATION, b);
     }
     if (!tag.isEmpty()) {
-      for (TagIndexEntry e : tag) {
-        text(b, e.service()).append('\t');
-        text(b, e.key()).append('\t');
-        text(b, e.value()).append('\t').append(e.startEpochNanos()).append('\t');
-        uuid(b, e.traceId()).append('\n');
+      StringBuilder array = new StringBuilder(256);
+      for (TagRows.Row row : TagRows.group(tag)) {
+        b.append(row.startEpochNanos()).append('\t');
+        uuid(b, row.traceId()).append('\t');
+        array.setLength(0);
+        array.append('{');
+        for (String element : row.elements()) {
+          if (array.length() > 1) array.append(',');
+          arrayElement(array, element);
+        }
+        copyEscape(b, array.append('}').toString()).append('\n'); // elements already NUL-escaped
       }
       send(copy, COPY_TAG, b);
     }
@@ -71,8 +76,25 @@ final class PgCopyIndexRows implements IndexRows {
     }
   }
 
+  /** An array literal element: quoted, with backslash and double quote escaped (NUL first). */
+  static void arrayElement(StringBuilder array, String element) {
+    String v = PostgresDialect.escape(element);
+    array.append('"');
+    for (int i = 0; i < v.length(); i++) {
+      char ch = v.charAt(i);
+      if (ch == '\\' || ch == '"') array.append('\\');
+      array.append(ch);
+    }
+    array.append('"');
+  }
+
+  /** A text field: the NUL escape of {@link PostgresDialect#escape}, then COPY's escapes. */
   static StringBuilder text(StringBuilder b, String s) {
-    String v = PostgresDialect.escape(s);
+    return copyEscape(b, PostgresDialect.escape(s));
+  }
+
+  /** COPY text format's escapes only: backslash, tab, newline, carriage return. */
+  static StringBuilder copyEscape(StringBuilder b, String v) {
     for (int i = 0; i < v.length(); i++) {
       char ch = v.charAt(i);
       switch (ch) {

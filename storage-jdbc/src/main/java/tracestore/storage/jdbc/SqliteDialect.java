@@ -26,6 +26,19 @@ final class SqliteDialect implements Dialect {
     return TraceId.fromBytes(rs.getBytes(index));
   }
 
+  /** A range of the tag table's primary key (service, key, value, start). */
+  @Override
+  public String tagPredicate(java.util.List<Object> params, String service, String key,
+      String value, long from, long to) {
+    params.add(service);
+    params.add(key);
+    params.add(value);
+    params.add(from);
+    params.add(to);
+    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE service = ? AND tag_key = ?"
+        + " AND tag_value = ? AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
+  }
+
   @Override
   public String indexConflictClause() {
     return " ON CONFLICT DO NOTHING";

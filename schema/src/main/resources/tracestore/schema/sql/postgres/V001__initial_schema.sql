@@ -70,20 +70,16 @@ COMMENT ON COLUMN operation_index.kind IS 'Span kind ordinal (see the file heade
 COMMENT ON COLUMN operation_index.duration_ns IS 'Longest duration of those spans in that batch, nanoseconds; filtered by minDuration/maxDuration.';
 
 CREATE TABLE tag_index (
-  service   text   NOT NULL,
-  tag_key   text   NOT NULL,
-  tag_value text   NOT NULL,
   start_ns  bigint NOT NULL,
-  trace_id  uuid   NOT NULL
+  trace_id  uuid   NOT NULL,
+  tags      text[] NOT NULL
 ) PARTITION BY RANGE (start_ns);
-CREATE INDEX tag_index_search_idx ON tag_index (service, tag_key, tag_value, start_ns, trace_id);
-COMMENT ON INDEX tag_index_search_idx IS 'Search by service and tag key=value over a time range.';
-COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, key, value) per write batch, for indexable keys only; the remote service is the key peer.service. Partitioned by day on start_ns.';
-COMMENT ON COLUMN tag_index.service IS 'Service name of the tagged span.';
-COMMENT ON COLUMN tag_index.tag_key IS 'Tag (attribute) key.';
-COMMENT ON COLUMN tag_index.tag_value IS 'Tag value as text, truncated to the index policy''s bound.';
-COMMENT ON COLUMN tag_index.start_ns IS 'Earliest start of the tagged spans in that batch, nanoseconds since the epoch.';
+CREATE INDEX tag_index_tags_idx ON tag_index USING gin (tags);
+COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, start) per write batch, holding every indexable tag of that service in the trace whose earliest tagged span starts then; the remote service is the key peer.service. A GIN index over the tags; chosen over one b-tree row per tag by measurement (smaller and faster to load, see BENCHMARKS.md). Partitioned by day on start_ns.';
+COMMENT ON COLUMN tag_index.start_ns IS 'Earliest start of the spans carrying each of these tags in that batch, nanoseconds since the epoch.';
 COMMENT ON COLUMN tag_index.trace_id IS '128-bit trace id as 16 big-endian bytes.';
+COMMENT ON COLUMN tag_index.tags IS 'One element per tag: service, key and value joined by "=", with "\\" and "=" escaped by a backslash in service and key (so the split is unambiguous), the value truncated to the index policy''s bound.';
+COMMENT ON INDEX tag_index_tags_idx IS 'Finds the rows holding a service=key=value element.';
 
 CREATE TABLE service_names (
   service text NOT NULL PRIMARY KEY
