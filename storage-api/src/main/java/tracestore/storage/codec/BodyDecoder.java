@@ -61,9 +61,11 @@ final class BodyDecoder {
     Span.Builder b = Span.newBuilder();
     long seenMinStart = Long.MAX_VALUE;
     long seenMaxEnd = Long.MIN_VALUE;
+    long previousStart = minStart;
     for (int i = 0; i < count; i++) {
       int at = r.position();
-      Span s = readSpan(b.clear().traceId(traceId), ids, i, minStart, origins, at);
+      Span s = readSpan(b.clear().traceId(traceId), ids, i, previousStart, origins, at);
+      previousStart = s.startEpochNanos();
       ids[i] = s.spanId();
       spans.add(s);
       seenMinStart = Math.min(seenMinStart, s.startEpochNanos());
@@ -140,7 +142,7 @@ final class BodyDecoder {
   }
 
   private Span readSpan(
-      Span.Builder b, long[] ids, int index, long minStart, Origin[] origins, int spanOffset) {
+      Span.Builder b, long[] ids, int index, long previousStart, Origin[] origins, int spanOffset) {
     long spanId = r.readLongBE("span id");
     b.spanId(spanId);
     int at = r.position();
@@ -166,8 +168,8 @@ final class BodyDecoder {
     b.name(string("span name"));
     b.service(string("service name"));
     at = r.position();
-    long start = minStart + r.readVarLong("start delta");
-    if (start < minStart) throw CorruptChunkException.inBody("start delta overflows", at);
+    long start = previousStart + r.readVarLong("start delta");
+    if (start < previousStart) throw CorruptChunkException.inBody("start delta overflows", at);
     b.startEpochNanos(start);
     at = r.position();
     long duration = r.readVarLong("duration");

@@ -274,13 +274,16 @@ public final class ChunkEncoder {
     }
 
     w.writeVarInt(spans.length);
+    long previousStart = minStart;
     for (int i = 0; i < spans.length; i++) {
-      writeSpan(spans[i], minStart, spanOrigins[i]);
+      writeSpan(spans[i], previousStart, spanOrigins[i]);
       spanIndex.putIfAbsent(spans[i].spanId(), i);
+      previousStart = spans[i].startEpochNanos();
     }
   }
 
-  private void writeSpan(Span s, long minStart, int origin) {
+  /** {@code previousStart}: the previous span's start in canonical order (the min start first). */
+  private void writeSpan(Span s, long previousStart, int origin) {
     BodyWriter w = body;
     w.writeLongBE(s.spanId());
     long parent = s.parentSpanId();
@@ -303,7 +306,7 @@ public final class ChunkEncoder {
     w.writeVarInt(flags);
     w.writeVarInt(ref(s.name()));
     w.writeVarInt(ref(s.service()));
-    w.writeVarLong(s.startEpochNanos() - minStart);
+    w.writeVarLong(s.startEpochNanos() - previousStart);
     w.writeVarLong(s.durationNanos());
     w.writeVarInt(origin);
     if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
