@@ -85,18 +85,14 @@ final class Inserts {
     };
   }
 
-  /** PostgreSQL's tag rows ({@link TagRows}): the elements as a text[] parameter. */
+  /** PostgreSQL's tag rows ({@link TagRows}): the hashes as a bigint[] parameter. */
   static RowInsert<TagRows.Row> tagArrays() {
     return new RowInsert<>("tag_index (start_ns, trace_id, tags)", 3, "") {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, TagRows.Row row) throws SQLException {
         ps.setLong(i++, row.startEpochNanos());
         d.bindTraceId(ps, i++, row.traceId());
-        String[] elements = new String[row.elements().size()];
-        for (int k = 0; k < elements.length; k++) {
-          elements[k] = PostgresDialect.escape(row.elements().get(k));
-        }
-        ps.setArray(i++, ps.getConnection().createArrayOf("text", elements));
+        ps.setArray(i++, ps.getConnection().createArrayOf("int8", row.hashes().toArray()));
         return i;
       }
     };

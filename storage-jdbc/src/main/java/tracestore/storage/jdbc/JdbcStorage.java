@@ -225,7 +225,7 @@ public final class JdbcStorage implements Storage {
     String password;
     String schema = "public";
     Path sqliteFile;
-    int writeConnections = 4;
+    int writeConnections = Math.max(2, Runtime.getRuntime().availableProcessors());
     int readConnections = 4;
     int writeQueueCapacity = 64;
     int partitionDaysAhead = 3;
@@ -264,7 +264,10 @@ public final class JdbcStorage implements Storage {
       return this;
     }
 
-    /** PostgreSQL write connections, which is also the number of writer threads (default 4). */
+    /**
+     * PostgreSQL write connections, which is also the number of writer threads (default: the
+     * number of cores, at least 2; more writers than cores measured slower, see BENCHMARKS.md).
+     */
     public Builder writeConnections(int n) {
       this.writeConnections = n;
       return this;
