@@ -17,6 +17,12 @@ record NodeConfig(
   /** Set on the node JVM to its directory: how a launcher recognises its own node process. */
   static final String MARKER_PROPERTY = "tracestore.testnode.dir";
 
+  /**
+   * Set to {@code true} on the launching JVM to enable SASI indexes in the node (off by default in
+   * Cassandra 5.0). Only peers need them: Zipkin's Cassandra schema creates SASI indexes.
+   */
+  static final String SASI_PROPERTY = "tracestore.testnode.sasiIndexes";
+
   Path confDir() {
     return dir.resolve("conf");
   }
@@ -77,7 +83,7 @@ record NodeConfig(
         "concurrent_compactors: 1",
         "auto_snapshot: false",
         "hinted_handoff_enabled: false",
-        "")
+        Boolean.getBoolean(SASI_PROPERTY) ? "sasi_indexes_enabled: true\n" : "")
         ;
   }
 
