@@ -140,20 +140,11 @@ jfr_summary() {
   local name=$1 file="$OUT/jfr/$1.jfr"
   [ -s "$file" ] || return 0
   {
-    echo "Top frames of $name (JFR jdk.ExecutionSample, top of stack, whole run):"
-    jfr print --events jdk.ExecutionSample "$file" 2>/dev/null \
-      | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print }' \
-      | sort | uniq -c | sort -rn | head -15
-    echo
-    echo "Top packages of $name (any frame on the sampled stacks, counted once per sample):"
-    jfr print --events jdk.ExecutionSample "$file" 2>/dev/null \
-      | awk '/stackTrace = \[/ { inside = 1; delete seen; next }
-             inside && /^[ \t]*\]/ { inside = 0; for (p in seen) print p; next }
-             inside { line = $0; sub(/^[ \t]+/, "", line); n = split(line, parts, ".");
-                      pkg = parts[1] "." parts[2] "." parts[3]; seen[pkg] = 1 }' \
-      | sort | uniq -c | sort -rn | head -12
-  } > "$RESULTS/profile-$name.txt" || true
+    echo "JFR profile of $name (settings=profile, the server's whole run):"
+    jfr print --stack-depth 64 --events jdk.ExecutionSample "$file" | awk -f "$ROOT/benchmarks/jfr-summary.awk"
+  } > "$RESULTS/profile-$name.txt" 2>&1 || true
   echo "profile summary: $RESULTS/profile-$name.txt"
+  head -16 "$RESULTS/profile-$name.txt"
 }
 
 # ---- machine

@@ -1,9 +1,12 @@
 package tracestore.benchmarks;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,7 +46,12 @@ public final class PeerCeilings {
       WriteBatches indexer = WriteBatches.create();
       List<WriteBatch> warm = CassandraWriteBenchmark.batches(indexer, new RealisticTraces(7, start), spans / 4, 1_000);
       List<WriteBatch> batches = CassandraWriteBenchmark.batches(indexer, new RealisticTraces(42, start), spans, 1_000);
-      try (CqlSession session = CqlSession.builder().addContactPoint(cp.address())
+      // DDL on a busy 2-core machine can take longer than the driver's 2 s default
+      DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
+          .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(60))
+          .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, Duration.ofSeconds(60))
+          .build();
+      try (CqlSession session = CqlSession.builder().withConfigLoader(config).addContactPoint(cp.address())
           .withLocalDatacenter(cp.localDatacenter()).build()) {
         session.execute("DROP KEYSPACE IF EXISTS peer_raw");
         session.execute("CREATE KEYSPACE peer_raw WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");

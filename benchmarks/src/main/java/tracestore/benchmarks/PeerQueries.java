@@ -82,7 +82,7 @@ public final class PeerQueries {
     Map<String, String> searches = new LinkedHashMap<>();
     searches.put("service", "serviceName=api-gateway");
     searches.put("service+span", "serviceName=frontend&spanName=" + enc(traces.get(0)[3].toLowerCase(Locale.ROOT)));
-    searches.put("service+tag key", "serviceName=payment&annotationQuery=error");
+    searches.put("service+tag key", "serviceName=api-gateway&annotationQuery=error");
     searches.put("service+tag value", "serviceName=api-gateway&annotationQuery=" + enc("http.method=POST"));
     searches.put("service+minDuration", "serviceName=product-catalog&minDuration=20000");
     Latencies all = new Latencies();
