@@ -212,9 +212,9 @@ REST_START_MS=$(( $(date +%s) * 1000 - 600000 ))
 # ---- raw ceilings
 
 if wants ceilings; then
-  log "raw write ceilings of Cassandra and PostgreSQL for the same chunk bytes ($CEILING_SPANS spans each)"
+  log "raw write ceilings of Cassandra, PostgreSQL and SQLite for the same chunk bytes ($CEILING_SPANS spans)"
   bench tracestore.benchmarks.PeerCeilings --cassandra "$CASSANDRA" --cassandra-pid "$CASSANDRA_PID" \
-    --pg-url "$PG_URL" --spans "$CEILING_SPANS" --clk-tck "$CLK_TCK" --out "$RESULTS/ceilings.properties"
+    --pg-url "$PG_URL" --sqlite true --spans "$CEILING_SPANS" --clk-tck "$CLK_TCK" --out "$RESULTS/ceilings.properties"
 fi
 
 # ---- tracestore on Cassandra

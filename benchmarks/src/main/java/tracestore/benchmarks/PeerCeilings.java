@@ -25,6 +25,8 @@ import tracestore.testnode.ContactPoint;
  *       of the spans; with the node's CPU over the measured part.
  *   <li>PostgreSQL: {@link JdbcBenchmark#pgCeiling} (binary COPY of the same rows, one connection
  *       per core, no index), with the CPU of every {@code postgres} process.
+ *   <li>SQLite ({@code --sqlite true}): {@link JdbcBenchmark#sqliteCeiling} (the same rows in one
+ *       transaction per batch, WAL, synchronous=FULL, no index), on half the spans.
  * </ul>
  *
  * Usage: {@code PeerCeilings --cassandra 127.0.0.1:9042 --cassandra-pid PID --pg-url URL --spans
@@ -99,6 +101,17 @@ public final class PeerCeilings {
       out.put("postgres.cpuSecondsPerMillionSpans", PeerLoad.fmt(cpu * 1e6 / n));
       System.out.printf(Locale.ROOT, "[ceiling] PostgreSQL raw: %,.0f spans/s, postgres CPU %.1f s per million spans (%.1f s wall incl. schema setup)%n",
           rate, cpu * 1e6 / n, seconds);
+    }
+
+    if (opts.containsKey("sqlite")) {
+      List<WriteBatch> batches = JdbcBenchmark.batches(new RealisticTraces(42, start), spans / 2);
+      int n = batches.stream().mapToInt(WriteBatch::spanCount).sum();
+      JdbcBenchmark jdbc = new JdbcBenchmark(opts.getOrDefault("pg-url", ""));
+      System.out.printf(Locale.ROOT, "[ceiling] SQLite: warm-up, then %,d spans...%n", n);
+      jdbc.sqliteCeiling(batches.subList(0, batches.size() / 4), n / 4);
+      double rate = jdbc.sqliteCeiling(batches, n);
+      out.put("sqlite.spansPerSecond", PeerLoad.fmt(rate));
+      System.out.printf(Locale.ROOT, "[ceiling] SQLite raw: %,.0f spans/s%n", rate);
     }
 
     StringBuilder b = new StringBuilder();

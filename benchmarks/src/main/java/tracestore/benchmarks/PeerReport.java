@@ -102,6 +102,7 @@ public final class PeerReport {
     Properties ceilings = load("ceilings");
     double cassCeiling = num(ceilings, "cassandra.spansPerSecond");
     double pgCeiling = num(ceilings, "postgres.spansPerSecond");
+    double sqliteCeiling = num(ceilings, "sqlite.spansPerSecond");
     Properties zc = load("load-zipkin-cassandra");
     double zipkinStored = stored(zc);
 
@@ -128,7 +129,8 @@ public final class PeerReport {
       double cpuPerM = spans > 0 ? cpu * 1e6 / spans : Double.NaN;
       String vsZipkin = row[2].equals("cassandra") ? ratio(st, zipkinStored) : "-";
       String vsCeiling = row[2].equals("cassandra") ? ratio(st, cassCeiling) + " of " + n0(cassCeiling)
-          : row[2].equals("postgres") ? ratio(st, pgCeiling) + " of " + n0(pgCeiling) : "-";
+          : row[2].equals("postgres") ? ratio(st, pgCeiling) + " of " + n0(pgCeiling)
+          : row[2].equals("sqlite") ? ratio(st, sqliteCeiling) + " of " + n0(sqliteCeiling) : "-";
       String fraction = p.getProperty("storedFraction") == null ? "not checked"
           : String.format(Locale.ROOT, "%.1f%% (%s/%s whole)", 100 * num(p, "storedFraction"),
               p.getProperty("verify.full"), p.getProperty("verify.traces"));
@@ -142,8 +144,10 @@ public final class PeerReport {
             + " no index, 256 in flight | CQL | %s | - | - | - | - | %s (node only) | - | - | 1.00× |%n",
         n0(cassCeiling), n1(num(ceilings, "cassandra.cpuSecondsPerMillionSpans"))));
     b.append(String.format(Locale.ROOT, "| raw ceiling: PostgreSQL, binary COPY of the same chunk rows, no index | COPY | %s | - | - | - |"
-            + " - | %s (postgres only) | - | - | 1.00× |%n%n",
+            + " - | %s (postgres only) | - | - | 1.00× |%n",
         n0(pgCeiling), n1(num(ceilings, "postgres.cpuSecondsPerMillionSpans"))));
+    b.append(String.format(Locale.ROOT, "| raw ceiling: SQLite, the same chunk rows, one transaction per batch, WAL,"
+        + " synchronous=FULL, no index | JDBC | %s | - | - | - | - | - | - | - | 1.00× |%n%n", n0(sqliteCeiling)));
 
     // bytes at rest and reads, on the fixed dataset
     Properties restTs = load("rest-ts");
