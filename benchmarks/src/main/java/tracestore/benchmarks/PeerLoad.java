@@ -41,7 +41,9 @@ import tracestore.storage.model.Span;
  *       back with {@code GET /api/v2/trace/{id}}: the stored fraction. A Zipkin server answers 202
  *       before it stores, so a 2xx alone proves nothing there.
  *   <li>{@code --cpu NAME=pid[,pid]} or {@code --cpu NAME=@comm} (every process of that command
- *       name, such as {@code postgres}): CPU seconds of those processes over the measured window.
+ *       name, such as {@code postgres}): CPU seconds of those processes from the start of the
+ *       measured window until {@code --settle} (5 s) after its end, so that work a server defers
+ *       past its acknowledgement is counted too.
  * </ul>
  *
  * Results go to {@code --out} as properties, and the sampled traces to {@code --traces-out} (for
@@ -185,8 +187,15 @@ public final class PeerLoad {
         }
       }
       long elapsed = System.nanoTime() - t0;
-      Map<String, Double> cpu1 = snapshot(cpu, proc);
       double clientCpu = (clientCpuNanos() - clientCpu0) / 1e9;
+      // Work a server defers past its acknowledgement (Zipkin stores after answering 202) counts:
+      // the CPU window closes only after the settle time.
+      long settle = seconds(opts.getOrDefault("settle", "5s"));
+      if (!cpu.isEmpty() || verify > 0) {
+        System.out.printf(Locale.ROOT, "[%s] window closed; waiting %d s for deferred work...%n", label, settle);
+        Thread.sleep(settle * 1000);
+      }
+      Map<String, Double> cpu1 = snapshot(cpu, proc);
 
       Map<String, String> out = new LinkedHashMap<>();
       out.put("label", label);
@@ -319,9 +328,7 @@ public final class PeerLoad {
 
   /** Reads sampled traces back, after letting the server settle; counts full, partial and missing. */
   private void verify(List<SentTrace> sampled, Map<String, String> out) throws Exception {
-    long settle = seconds(opts.getOrDefault("settle", "5s"));
-    System.out.printf(Locale.ROOT, "[%s] waiting %d s, then reading back %d sampled traces...%n", label, settle, sampled.size());
-    Thread.sleep(settle * 1000);
+    System.out.printf(Locale.ROOT, "[%s] reading back %d sampled traces...%n", label, sampled.size());
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
     String base = opts.get("query-url");
     long full = 0;

@@ -95,7 +95,8 @@ public final class PeerReport {
             + " target. Spans/s counts acknowledged spans; *stored* multiplies by the fraction of %s sampled traces read"
             + " back whole through `/api/v2/trace/{id}` afterwards. CPU is utime+stime from `/proc/<pid>/stat` of the"
             + " server and the database processes (all `postgres` processes for PostgreSQL, so other users of that"
-            + " server count too) over the measured window; the load generator's own CPU is not included.%n%n",
+            + " server count too) from the start of the measured window until 5-15 s after its end (so work deferred"
+            + " past the acknowledgement counts), per *stored* span; the load generator's own CPU is not included.%n%n",
         m.getProperty("spansPerRequest", "100"), m.getProperty("connections", "8"), m.getProperty("warmup", "?"),
         m.getProperty("duration", "?"), m.getProperty("verify", "?")));
 
@@ -107,7 +108,7 @@ public final class PeerReport {
     double zipkinStored = stored(zc);
 
     b.append("### Ingest\n\n");
-    b.append("| target | protocol | spans/s acked | stored | spans/s stored | p50 ack ms | p99 ack ms | CPU s per 1M spans"
+    b.append("| target | protocol | spans/s acked | stored | spans/s stored | p50 ack ms | p99 ack ms | CPU s per 1M stored spans"
         + " (server + DB) | cores per 10k spans/s | vs Zipkin on Cassandra | vs raw ceiling |\n");
     b.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     String[][] rows = {
@@ -124,7 +125,9 @@ public final class PeerReport {
       if (p.isEmpty()) continue;
       double acked = num(p, "spansPerSecond");
       double st = stored(p);
-      double spans = num(p, "acceptedSpans");
+      // CPU per stored span: a server that drops spans does not get credit for them
+      double fractionStored = Double.isNaN(num(p, "storedFraction")) ? 1 : num(p, "storedFraction");
+      double spans = num(p, "acceptedSpans") * fractionStored;
       double cpu = num(p, "cpu.total.seconds");
       double cpuPerM = spans > 0 ? cpu * 1e6 / spans : Double.NaN;
       String vsZipkin = row[2].equals("cassandra") ? ratio(st, zipkinStored) : "-";
