@@ -19,7 +19,7 @@ import tracestore.storage.StorageException;
  * <table>
  *   <caption>mapping</caption>
  *   <tr><th>cause</th><th>HTTP</th><th>gRPC</th></tr>
- *   <tr><td>malformed body, no valid span</td><td>400</td><td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>malformed body, no valid span, spans the store refuses</td><td>400</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>body, inflated body or span count too large</td><td>413</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>unknown content type or encoding</td><td>415</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>queue full</td><td>429 + Retry-After</td><td>RESOURCE_EXHAUSTED + RetryInfo</td></tr>
@@ -52,6 +52,10 @@ record Failure(int httpStatus, Status.Code grpcCode, String message, long retryA
     }
     if (t instanceof DeadlineExceededException e) {
       return new Failure(503, Status.Code.UNAVAILABLE, e.getMessage(), 1);
+    }
+    if (t instanceof IllegalArgumentException e) {
+      // The encoder or the writer refused the request's spans: the data is at fault, not the store.
+      return new Failure(400, Status.Code.INVALID_ARGUMENT, "spans cannot be stored: " + e.getMessage(), 0);
     }
     if (t instanceof StorageException e) {
       return new Failure(500, Status.Code.INTERNAL, "storage failed: " + e.getMessage(), 0);
