@@ -12,6 +12,7 @@ import tracestore.ingest.pipeline.PipelineConfig;
  * finds its protocol's usual port.
  */
 public final class IngestConfig {
+  private final String bindAddress;
   private final int otlpGrpcPort;
   private final int otlpHttpPort;
   private final int zipkinPort;
@@ -21,6 +22,7 @@ public final class IngestConfig {
   private final PipelineConfig pipeline;
 
   private IngestConfig(Builder b) {
+    bindAddress = b.bindAddress;
     otlpGrpcPort = b.otlpGrpcPort;
     otlpHttpPort = b.otlpHttpPort;
     zipkinPort = b.zipkinPort;
@@ -40,6 +42,7 @@ public final class IngestConfig {
 
   public Builder toBuilder() {
     return new Builder()
+        .bindAddress(bindAddress)
         .otlpGrpcPort(otlpGrpcPort)
         .otlpHttpPort(otlpHttpPort)
         .zipkinPort(zipkinPort)
@@ -47,6 +50,11 @@ public final class IngestConfig {
         .maxInflatedBytes(maxInflatedBytes)
         .spanLimits(spanLimits)
         .pipeline(pipeline);
+  }
+
+  /** The address the ports listen on; empty (the default) means every interface. */
+  public String bindAddress() {
+    return bindAddress;
   }
 
   /** OTLP/gRPC port; default 4317. */
@@ -87,13 +95,14 @@ public final class IngestConfig {
 
   @Override
   public String toString() {
-    return "IngestConfig{otlpGrpcPort=" + otlpGrpcPort + ", otlpHttpPort=" + otlpHttpPort
+    return "IngestConfig{bindAddress=" + bindAddress + ", otlpGrpcPort=" + otlpGrpcPort + ", otlpHttpPort=" + otlpHttpPort
         + ", zipkinPort=" + zipkinPort + ", maxBodyBytes=" + maxBodyBytes + ", maxInflatedBytes="
         + maxInflatedBytes + ", spanLimits=" + spanLimits + ", pipeline=" + pipeline + '}';
   }
 
   /** Mutable builder with the defaults listed on the accessors. */
   public static final class Builder {
+    private String bindAddress = "";
     private int otlpGrpcPort = 4317;
     private int otlpHttpPort = 4318;
     private int zipkinPort = 9411;
@@ -103,6 +112,11 @@ public final class IngestConfig {
     private PipelineConfig pipeline = PipelineConfig.defaults();
 
     private Builder() {}
+
+    public Builder bindAddress(String v) {
+      bindAddress = v == null ? "" : v.trim();
+      return this;
+    }
 
     public Builder otlpGrpcPort(int v) {
       otlpGrpcPort = v;

@@ -59,13 +59,19 @@ public final class IngestService implements AutoCloseable {
     return config;
   }
 
-  /** Opens the configured ports ({@link IngestConfig}) and binds the routes; see the class doc. */
+  /**
+   * Opens the configured ports on the configured bind address ({@link IngestConfig}) and binds the
+   * routes; see the class doc.
+   */
   public ServerBuilder registerOn(ServerBuilder sb) {
     Set<Integer> ports = new LinkedHashSet<>();
     for (int p : new int[] {config.otlpGrpcPort(), config.otlpHttpPort(), config.zipkinPort()}) {
       if (p >= 0) ports.add(p);
     }
-    for (int p : ports) sb.http(p);
+    for (int p : ports) {
+      if (config.bindAddress().isEmpty()) sb.http(p);
+      else sb.http(new java.net.InetSocketAddress(config.bindAddress(), p));
+    }
     return registerRoutes(sb);
   }
 
