@@ -39,6 +39,11 @@ abstract class HttpReceiver<F> implements HttpService {
   /** The format for this content type, or null when the endpoint does not accept it. */
   abstract F format(MediaType contentType);
 
+  /** The format assumed when a request has no Content-Type, or null to refuse it (415). */
+  F withoutContentType() {
+    return null;
+  }
+
   /** What the 415 answer lists as accepted. */
   abstract String acceptedTypes();
 
@@ -53,7 +58,7 @@ abstract class HttpReceiver<F> implements HttpService {
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     MediaType type = req.contentType();
-    F format = type == null ? null : format(type);
+    F format = type == null ? withoutContentType() : format(type);
     try {
       if (format == null) {
         throw new BadRequestException(

@@ -154,9 +154,13 @@ class BadInputTest {
     var r = h.post(OTLP, "text/plain", utf8("hello"));
     assertThat(r.statusCode()).isEqualTo(415);
     assertThat(text(r)).isEqualTo("unsupported Content-Type \"text/plain\"; use application/x-protobuf or application/json\n");
-    var none = h.post(ZIPKIN, null, utf8("[]"));
+    var none = h.post(OTLP, null, utf8("{}"));
     assertThat(none.statusCode()).isEqualTo(415);
     assertThat(text(none)).startsWith("unsupported Content-Type (none)");
+    String trace = hex(random, 16);
+    var zipkinNone = h.post(ZIPKIN, null, utf8("[" + zipkinSpan(trace, hex(random, 8), "nocontenttype") + "]"));
+    assertThat(zipkinNone.statusCode()).as("Zipkin reads a body without Content-Type as JSON").isEqualTo(202);
+    assertThat(trace(trace)).extracting(Span::service).containsExactly("nocontenttype");
     var br = h.post(ZIPKIN, JSON, utf8("[]"), "Content-Encoding", "br");
     assertThat(br.statusCode()).isEqualTo(415);
     assertThat(text(br)).isEqualTo("unsupported Content-Encoding \"br\"; use gzip or none\n");
