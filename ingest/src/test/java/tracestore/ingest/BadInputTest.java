@@ -92,6 +92,20 @@ class BadInputTest {
   }
 
   @Test
+  void aStreamedBodyWithoutContentLengthOverTheLimitIs413() throws Exception {
+    byte[] big = new byte[200 * 1024];
+    java.net.http.HttpRequest req =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.url(ZIPKIN)))
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .header("Content-Type", JSON)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+            .build();
+    var r = h.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(text(r)).isEqualTo("request body exceeds 65536 bytes (maxBodyBytes)\n");
+  }
+
+  @Test
   void decompressionBombIs413() throws Exception {
     byte[] bomb = gzip(new byte[20 * 1024 * 1024]); // 20 MiB of zeros, about 20 KiB compressed
     assertThat(bomb.length).isLessThan(64 * 1024);
