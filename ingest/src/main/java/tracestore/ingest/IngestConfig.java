@@ -17,6 +17,7 @@ public final class IngestConfig {
   private final int otlpHttpPort;
   private final int zipkinPort;
   private final long maxBodyBytes;
+  private final int decodeThreads;
   private final long maxInflatedBytes;
   private final SpanLimits spanLimits;
   private final PipelineConfig pipeline;
@@ -27,6 +28,7 @@ public final class IngestConfig {
     otlpHttpPort = b.otlpHttpPort;
     zipkinPort = b.zipkinPort;
     maxBodyBytes = b.maxBodyBytes;
+    decodeThreads = b.decodeThreads;
     maxInflatedBytes = b.maxInflatedBytes;
     spanLimits = b.spanLimits;
     pipeline = b.pipeline;
@@ -47,6 +49,7 @@ public final class IngestConfig {
         .otlpHttpPort(otlpHttpPort)
         .zipkinPort(zipkinPort)
         .maxBodyBytes(maxBodyBytes)
+        .decodeThreads(decodeThreads)
         .maxInflatedBytes(maxInflatedBytes)
         .spanLimits(spanLimits)
         .pipeline(pipeline);
@@ -77,6 +80,11 @@ public final class IngestConfig {
     return maxBodyBytes;
   }
 
+  /** Threads that inflate and decode HTTP bodies; default the number of processors. */
+  public int decodeThreads() {
+    return decodeThreads;
+  }
+
   /**
    * Largest body after gzip inflation (and largest gRPC message), in bytes; above it, 413. Default
    * 32 MiB.
@@ -96,7 +104,7 @@ public final class IngestConfig {
   @Override
   public String toString() {
     return "IngestConfig{bindAddress=" + bindAddress + ", otlpGrpcPort=" + otlpGrpcPort + ", otlpHttpPort=" + otlpHttpPort
-        + ", zipkinPort=" + zipkinPort + ", maxBodyBytes=" + maxBodyBytes + ", maxInflatedBytes="
+        + ", zipkinPort=" + zipkinPort + ", maxBodyBytes=" + maxBodyBytes + ", decodeThreads=" + decodeThreads + ", maxInflatedBytes="
         + maxInflatedBytes + ", spanLimits=" + spanLimits + ", pipeline=" + pipeline + '}';
   }
 
@@ -107,6 +115,7 @@ public final class IngestConfig {
     private int otlpHttpPort = 4318;
     private int zipkinPort = 9411;
     private long maxBodyBytes = 8L << 20;
+    private int decodeThreads = Runtime.getRuntime().availableProcessors();
     private long maxInflatedBytes = 32L << 20;
     private SpanLimits spanLimits = SpanLimits.DEFAULTS;
     private PipelineConfig pipeline = PipelineConfig.defaults();
@@ -138,6 +147,11 @@ public final class IngestConfig {
       return this;
     }
 
+    public Builder decodeThreads(int v) {
+      decodeThreads = v;
+      return this;
+    }
+
     public Builder maxInflatedBytes(long v) {
       maxInflatedBytes = v;
       return this;
@@ -157,6 +171,7 @@ public final class IngestConfig {
       port("otlpGrpcPort", otlpGrpcPort);
       port("otlpHttpPort", otlpHttpPort);
       port("zipkinPort", zipkinPort);
+      if (decodeThreads < 1) throw new IllegalArgumentException("decodeThreads must be > 0, got " + decodeThreads);
       if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("maxBodyBytes must be in 1.." + Integer.MAX_VALUE + ", got " + maxBodyBytes);
       }

@@ -3,6 +3,7 @@ package tracestore.ingest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import java.util.concurrent.Executor;
 import tracestore.ingest.pipeline.IngestMetrics;
 import tracestore.ingest.pipeline.IngestPipeline;
 import tracestore.ingest.zipkin.ZipkinDecoder;
@@ -21,8 +22,9 @@ final class ZipkinHttpReceiver extends HttpReceiver<ZipkinHttpReceiver.Format> {
     PROTO3
   }
 
-  ZipkinHttpReceiver(IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config) {
-    super(pipeline, metrics, config);
+  ZipkinHttpReceiver(
+      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
+    super(pipeline, metrics, config, decoders);
   }
 
   @Override
