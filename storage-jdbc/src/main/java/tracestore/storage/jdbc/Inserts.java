@@ -70,14 +70,13 @@ final class Inserts {
     };
   }
 
+  /** SQLite's tag rows: one per entry, the tag as its hash ({@link TagRows#hash}). */
   static RowInsert<TagIndexEntry> tagIndex(Dialect d) {
     return new RowInsert<>(
-        "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, d.indexConflictClause()) {
+        "tag_index (tag_hash, start_ns, trace_id)", 3, d.indexConflictClause()) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
-        d.setText(ps, i++, e.service());
-        d.setText(ps, i++, e.key());
-        d.setText(ps, i++, e.value());
+        ps.setLong(i++, TagRows.hash(e.service(), e.key(), e.value()));
         ps.setLong(i++, e.startEpochNanos());
         d.bindTraceId(ps, i++, e.traceId());
         return i;
