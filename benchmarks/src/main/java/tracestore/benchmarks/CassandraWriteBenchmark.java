@@ -136,13 +136,13 @@ public final class CassandraWriteBenchmark {
         for (int round = 1; round <= ROUNDS; round++) {
           Thread.sleep(2_000);
           Result r = raw(session, insert, measured, node);
-          System.out.printf("round %d raw ceiling: %,.0f spans/s%n", round, r.spansPerSecond());
+          System.out.printf("round %d raw ceiling: %,.0f spans/s, %.2f CPU s/100k spans%n", round, r.spansPerSecond(), r.cpuSecondsPer100k());
           Thread.sleep(2_000);
           Result o = ours(storage, measured, node);
-          System.out.printf("round %d ours:        %,.0f spans/s (%d over-capacity retries)%n", round, o.spansPerSecond(), o.retries());
+          System.out.printf("round %d ours:        %,.0f spans/s, %.2f CPU s/100k spans (%d over-capacity retries)%n", round, o.spansPerSecond(), o.cpuSecondsPer100k(), o.retries());
           Thread.sleep(2_000);
           Result a = ours(allowStorage, measuredAllow, node);
-          System.out.printf("round %d ours, allow list: %,.0f spans/s%n", round, a.spansPerSecond());
+          System.out.printf("round %d ours, allow list: %,.0f spans/s, %.2f CPU s/100k spans%n", round, a.spansPerSecond(), a.cpuSecondsPer100k());
           rawBest = best(rawBest, r);
           oursBest = best(oursBest, o);
           allowBest = best(allowBest, a);
@@ -354,6 +354,7 @@ public final class CassandraWriteBenchmark {
     for (String ks : List.of(KEYSPACE, ALLOW_KEYSPACE, RAW_KEYSPACE)) {
       node.nodetool("flush", ks);
       node.nodetool("compact", ks);
+      Thread.sleep(3_000); // let the compacted-away SSTables be deleted
       long total = 0;
       long stored = spansStored.get(ks);
       try (Stream<Path> tables = Files.list(dataDir.resolve(ks))) {
@@ -370,12 +371,18 @@ public final class CassandraWriteBenchmark {
     return b.toString();
   }
 
-  private static long sizeOf(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      return files.filter(Files::isRegularFile)
-          .filter(p -> !p.toString().contains("/snapshots/") && !p.toString().contains("/backups/"))
-          .mapToLong(p -> p.toFile().length())
-          .sum();
+  /** Bytes of the live files under {@code dir}; compaction may delete files meanwhile, so retry. */
+  private static long sizeOf(Path dir) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile)
+            .filter(p -> !p.toString().contains("/snapshots/") && !p.toString().contains("/backups/"))
+            .mapToLong(p -> p.toFile().length())
+            .sum();
+      } catch (java.io.UncheckedIOException | IOException e) {
+        if (attempt == 10) throw e;
+        Thread.sleep(1_000);
+      }
     }
   }
 
