@@ -29,6 +29,13 @@ interface Dialect {
     return rs.getString(index);
   }
 
+  /**
+   * The subquery of one tag predicate, yielding (trace_id, ts) per trace, and its parameters added
+   * to {@code params} in order: service, key, value, then the time range.
+   */
+  String tagPredicate(java.util.List<Object> params, String service, String key, String value,
+      long from, long to);
+
   /** The conflict clause of index-row inserts, with a leading space, or empty when none. */
   String indexConflictClause();
 

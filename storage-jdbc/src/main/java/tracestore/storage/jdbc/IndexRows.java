@@ -21,10 +21,16 @@ interface IndexRows {
     RowInsert<ServiceIndexEntry> s = Inserts.serviceIndex(d);
     RowInsert<OperationIndexEntry> o = Inserts.operationIndex(d);
     RowInsert<TagIndexEntry> t = Inserts.tagIndex(d);
+    RowInsert<TagRows.Row> arrays = Inserts.tagArrays();
+    boolean grouped = d.partitioned(); // PostgreSQL's GIN layout
     return (c, service, operation, tag) -> {
       s.insertAll(c, d, service);
       o.insertAll(c, d, operation);
-      t.insertAll(c, d, tag);
+      if (grouped) {
+        arrays.insertAll(c, d, TagRows.group(tag));
+      } else {
+        t.insertAll(c, d, tag);
+      }
     };
   }
 }

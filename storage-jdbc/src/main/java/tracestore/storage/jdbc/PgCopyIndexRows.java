@@ -22,9 +22,8 @@ final class PgCopyIndexRows implements IndexRows {
   static final String COPY_SERVICE =
       "COPY service_index (service, start_ns, trace_id, duration_ns, error) FROM STDIN";
   static final String COPY_OPERATION =
-      "COPY operation_index (service, operation, start_ns, trace_id, kind, duration_ns) FROM STDIN";
-  static final String COPY_TAG =
-      "COPY tag_index (service, tag_key, tag_value, start_ns, trace_id) FROM STDIN";
+      "COPY operation_index (op_hash, start_ns, trace_id, duration_ns) FROM STDIN";
+  static final String COPY_TAG = "COPY tag_index (start_ns, trace_id, tags) FROM STDIN";
 
   @Override
   public void write(Connection c, List<ServiceIndexEntry> service,
@@ -41,19 +40,21 @@ final class PgCopyIndexRows implements IndexRows {
     }
     if (!operation.isEmpty()) {
       for (OperationIndexEntry e : operation) {
-        text(b, e.service()).append('\t');
-        text(b, e.operation()).append('\t').append(e.startEpochNanos()).append('\t');
-        uuid(b, e.traceId()).append('\t').append(e.kind().ordinal()).append('\t')
-            .append(e.durationNanos()).append('\n');
+        b.append(TagRows.operationHash(e.service(), e.operation())).append('\t')
+            .append(e.startEpochNanos()).append('\t');
+        uuid(b, e.traceId()).append('\t').append(e.durationNanos()).append('\n');
       }
       send(copy, COPY_OPERATION, b);
     }
     if (!tag.isEmpty()) {
-      for (TagIndexEntry e : tag) {
-        text(b, e.service()).append('\t');
-        text(b, e.key()).append('\t');
-        text(b, e.value()).append('\t').append(e.startEpochNanos()).append('\t');
-        uuid(b, e.traceId()).append('\n');
+      for (TagRows.Row row : TagRows.group(tag)) {
+        b.append(row.startEpochNanos()).append('\t');
+        uuid(b, row.traceId()).append("\t{");
+        for (int i = 0; i < row.hashes().size(); i++) {
+          if (i > 0) b.append(',');
+          b.append(row.hashes().get(i).longValue());
+        }
+        b.append("}\n");
       }
       send(copy, COPY_TAG, b);
     }
@@ -71,8 +72,13 @@ final class PgCopyIndexRows implements IndexRows {
     }
   }
 
+  /** A text field: the NUL escape of {@link PostgresDialect#escape}, then COPY's escapes. */
   static StringBuilder text(StringBuilder b, String s) {
-    String v = PostgresDialect.escape(s);
+    return copyEscape(b, PostgresDialect.escape(s));
+  }
+
+  /** COPY text format's escapes only: backslash, tab, newline, carriage return. */
+  static StringBuilder copyEscape(StringBuilder b, String v) {
     for (int i = 0; i < v.length(); i++) {
       char ch = v.charAt(i);
       switch (ch) {

@@ -20,7 +20,9 @@ import tracestore.storage.model.TraceId;
  *
  * <ul>
  *   <li>operation (with the duration bounds): {@code operation_index};
- *   <li>each tag, and the remote service as the tag {@code peer.service}: {@code tag_index};
+ *   <li>each tag, and the remote service as the tag {@code peer.service}: {@code tag_index}
+ *       (a GIN lookup on PostgreSQL, a primary-key range on SQLite; see {@link
+ *       Dialect#tagPredicate});
  *   <li>duration without operation, errorOnly, or nothing else: {@code service_index}.
  * </ul>
  *
@@ -46,9 +48,8 @@ final class SearchQuery {
     if (!r.operation().isEmpty()) {
       StringBuilder q = new StringBuilder(
           "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
-              + " WHERE service = ? AND operation = ? AND start_ns >= ? AND start_ns <= ?");
-      p.add(service);
-      p.add(r.operation());
+              + " WHERE op_hash = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(TagRows.operationHash(service, r.operation()));
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
       appendDuration(q, p, r);
@@ -59,14 +60,8 @@ final class SearchQuery {
       tags.add(Map.entry(TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
     }
     for (Map.Entry<String, String> tag : tags) {
-      subqueries.add("SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE service = ?"
-          + " AND tag_key = ? AND tag_value = ? AND start_ns >= ? AND start_ns <= ?"
-          + " GROUP BY trace_id");
-      p.add(service);
-      p.add(tag.getKey());
-      p.add(tag.getValue());
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
+      subqueries.add(d.tagPredicate(
+          p, service, tag.getKey(), tag.getValue(), r.startEpochNanos(), r.endEpochNanos()));
     }
     if (duration && r.operation().isEmpty()) {
       StringBuilder q = new StringBuilder(

@@ -26,6 +26,17 @@ final class SqliteDialect implements Dialect {
     return TraceId.fromBytes(rs.getBytes(index));
   }
 
+  /** A range of the tag table's primary key (tag hash, start); see {@link TagRows#hash}. */
+  @Override
+  public String tagPredicate(java.util.List<Object> params, String service, String key,
+      String value, long from, long to) {
+    params.add(TagRows.hash(service, key, value));
+    params.add(from);
+    params.add(to);
+    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE tag_hash = ?"
+        + " AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
+  }
+
   @Override
   public String indexConflictClause() {
     return " ON CONFLICT DO NOTHING";

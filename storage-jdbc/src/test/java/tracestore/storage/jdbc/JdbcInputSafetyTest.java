@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchCursor;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.TraceHit;
@@ -55,7 +56,7 @@ class JdbcInputSafetyTest {
         traceByValue.put(v, id);
         spans.add(span(id, start + (i++) * SECOND).addTag("k", v).build());
         TraceId byKey = TestObjects.newTraceId();
-        if (!v.isEmpty()) {
+        if (!v.isEmpty() && v.indexOf('\0') < 0) { // the index policy never indexes NUL keys
           traceByKey.put(v, byKey);
           spans.add(span(byKey, start + (i++) * SECOND).addTag(v, "v").build());
         }
@@ -74,9 +75,10 @@ class JdbcInputSafetyTest {
           .service(service).startEpochNanos(t).durationNanos(MILLI);
     }
 
+    /** Searches as query code does: the value as the index policy stores it (NUL -> U+FFFD). */
     List<TraceId> search(String key, String value) {
       SearchRequest r = SearchRequest.newBuilder().timeRange(start, start + 3_600 * SECOND)
-          .service(service).tag(key, value).limit(1000).build();
+          .service(service).tag(key, IndexPolicy.defaults().indexedValue(value)).limit(1000).build();
       return storage.reader().search(r).hits().stream().map(TraceHit::traceId).toList();
     }
 
@@ -103,7 +105,8 @@ class JdbcInputSafetyTest {
 
     @Test
     void tablesSurvivedAndNamesRoundTrip() {
-      assertThat(storage.reader().tagValues("k")).containsExactlyInAnyOrderElementsOf(NASTY);
+      assertThat(storage.reader().tagValues("k")).containsExactlyInAnyOrderElementsOf(
+          NASTY.stream().map(IndexPolicy.defaults()::indexedValue).toList());
       assertThat(storage.reader().getTrace(traceByValue.get("'; DROP TABLE chunks; --"))).hasSize(1);
     }
 

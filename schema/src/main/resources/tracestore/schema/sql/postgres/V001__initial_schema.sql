@@ -52,38 +52,30 @@ COMMENT ON INDEX service_index_search_idx IS 'Search by service over a time rang
 COMMENT ON INDEX service_index_start_idx IS 'Search over all services by time range.';
 
 CREATE TABLE operation_index (
-  service     text     NOT NULL,
-  operation   text     NOT NULL,
+  op_hash     bigint   NOT NULL,
   start_ns    bigint   NOT NULL,
   trace_id    uuid     NOT NULL,
-  kind        smallint NOT NULL,
   duration_ns bigint   NOT NULL
 ) PARTITION BY RANGE (start_ns);
-CREATE INDEX operation_index_search_idx ON operation_index (service, operation, start_ns, trace_id);
+CREATE INDEX operation_index_search_idx ON operation_index (op_hash, start_ns, trace_id);
 COMMENT ON INDEX operation_index_search_idx IS 'Search by service and operation over a time range.';
-COMMENT ON TABLE operation_index IS 'Search by service and operation (span name): one row per (trace, service, operation, kind) per write batch. Partitioned by day on start_ns.';
-COMMENT ON COLUMN operation_index.service IS 'Service name.';
-COMMENT ON COLUMN operation_index.operation IS 'Operation (span name).';
+COMMENT ON TABLE operation_index IS 'Search by service and operation (span name): one row per (trace, service, operation, kind) per write batch. The names are in operation_names; here only their hash, which halved this table (BENCHMARKS.md). Partitioned by day on start_ns.';
+COMMENT ON COLUMN operation_index.op_hash IS 'XXH64 (seed 0x6f70) of the UTF-8 of service and operation joined by "=", with "\\" and "=" escaped by a backslash in the service.';
 COMMENT ON COLUMN operation_index.start_ns IS 'Earliest start of those spans in that batch, nanoseconds since the epoch.';
 COMMENT ON COLUMN operation_index.trace_id IS '128-bit trace id as 16 big-endian bytes.';
-COMMENT ON COLUMN operation_index.kind IS 'Span kind ordinal (see the file header).';
 COMMENT ON COLUMN operation_index.duration_ns IS 'Longest duration of those spans in that batch, nanoseconds; filtered by minDuration/maxDuration.';
 
 CREATE TABLE tag_index (
-  service   text   NOT NULL,
-  tag_key   text   NOT NULL,
-  tag_value text   NOT NULL,
-  start_ns  bigint NOT NULL,
-  trace_id  uuid   NOT NULL
+  start_ns  bigint   NOT NULL,
+  trace_id  uuid     NOT NULL,
+  tags      bigint[] NOT NULL
 ) PARTITION BY RANGE (start_ns);
-CREATE INDEX tag_index_search_idx ON tag_index (service, tag_key, tag_value, start_ns, trace_id);
-COMMENT ON INDEX tag_index_search_idx IS 'Search by service and tag key=value over a time range.';
-COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, key, value) per write batch, for indexable keys only; the remote service is the key peer.service. Partitioned by day on start_ns.';
-COMMENT ON COLUMN tag_index.service IS 'Service name of the tagged span.';
-COMMENT ON COLUMN tag_index.tag_key IS 'Tag (attribute) key.';
-COMMENT ON COLUMN tag_index.tag_value IS 'Tag value as text, truncated to the index policy''s bound.';
-COMMENT ON COLUMN tag_index.start_ns IS 'Earliest start of the tagged spans in that batch, nanoseconds since the epoch.';
+CREATE INDEX tag_index_tags_idx ON tag_index USING gin (tags);
+COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, start) per write batch, holding a hash of every indexable tag of that service in the trace whose earliest tagged span starts then; the remote service is the key peer.service. A GIN index over the hashes; chosen over one b-tree row per tag and over GIN on the tag text by measurement (see BENCHMARKS.md). Partitioned by day on start_ns.';
+COMMENT ON COLUMN tag_index.start_ns IS 'Earliest start of the spans carrying each of these tags in that batch, nanoseconds since the epoch.';
 COMMENT ON COLUMN tag_index.trace_id IS '128-bit trace id as 16 big-endian bytes.';
+COMMENT ON COLUMN tag_index.tags IS 'One element per tag: the XXH64 (seed 0x7467) of the UTF-8 of service, key and value joined by "=", with "\\" and "=" escaped by a backslash in service and key; the value truncated to the index policy''s bound. The names themselves are in tag_names.';
+COMMENT ON INDEX tag_index_tags_idx IS 'Finds the rows holding a tag hash.';
 
 CREATE TABLE service_names (
   service text NOT NULL PRIMARY KEY
