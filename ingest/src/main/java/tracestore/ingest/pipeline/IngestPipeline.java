@@ -526,7 +526,12 @@ public final class IngestPipeline implements AutoCloseable {
           return;
         }
         Throwable cause = unwrap(error);
-        if (isRetryable(cause) && batch.anyLive()) {
+        if (!batch.anyLive()) {
+          // Every request of this batch already has its answer (deadline): nobody waits for it.
+          finished(batch);
+          return;
+        }
+        if (isRetryable(cause)) {
           batch.failedAttempt(cause);
           long delay = backoffNanos(attempts);
           if (System.nanoTime() + delay - batch.earliestDeadline() < 0) {
@@ -535,7 +540,7 @@ public final class IngestPipeline implements AutoCloseable {
               scheduler.schedule(BatchWrite.this::attempt, delay, TimeUnit.NANOSECONDS);
               return;
             } catch (RejectedExecutionException shuttingDown) {
-              // fall through: fail below
+              // the pipeline is stopping: leave the answer to the deadline
             }
           }
           // No time left for another try: the deadline timers answer these requests.
