@@ -130,8 +130,23 @@ final class JdbcSpanWriter implements SpanWriter {
     for (Pending p : batch) p.done().complete(null);
   }
 
-  /** Writes the batches in one transaction; adds their names to the cache after COMMIT. */
+  /**
+   * Writes the batches in one transaction. When a row finds no partition (SQLState 23514: another
+   * instance's retention dropped a day this one still believed existed), forgets those days,
+   * recreates them and tries once more.
+   */
   private void commit(List<Pending> batches) throws SQLException {
+    try {
+      commitOnce(batches);
+    } catch (SQLException e) {
+      if (partitions == null || !"23514".equals(e.getSQLState())) throw e;
+      for (Pending p : batches) partitions.forget(p.rows().days);
+      commitOnce(batches);
+    }
+  }
+
+  /** Writes the batches in one transaction; adds their names to the cache after COMMIT. */
+  private void commitOnce(List<Pending> batches) throws SQLException {
     List<Name> newNames = new ArrayList<>();
     for (Pending p : batches) {
       if (partitions != null) partitions.ensure(p.rows().days);
