@@ -15,7 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -24,6 +24,7 @@ import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.OverCapacityException;
 import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.SpanWriter;
+import tracestore.storage.StorageException;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
@@ -39,7 +40,7 @@ import tracestore.storage.model.TraceId;
 final class JdbcSpanWriter implements SpanWriter {
   private final DataSource dataSource;
   private final Dialect dialect;
-  private final Executor executor;
+  private final ExecutorService executor;
   private final Partitions partitions; // null for SQLite
   private final NameCache names;
 
@@ -50,7 +51,8 @@ final class JdbcSpanWriter implements SpanWriter {
   static final int MAX_GROUP = 16;
   private final Map<Name.Type, RowInsert<Name>> insertNames = new EnumMap<>(Name.Type.class);
 
-  JdbcSpanWriter(DataSource dataSource, Dialect dialect, Executor executor, Partitions partitions,
+  JdbcSpanWriter(DataSource dataSource, Dialect dialect, ExecutorService executor,
+      Partitions partitions,
       NameCache names, IndexRows indexRows, int groupCapacity) {
     this.dataSource = dataSource;
     this.dialect = dialect;
@@ -83,6 +85,11 @@ final class JdbcSpanWriter implements SpanWriter {
         executor.execute(this::drainGroup); // the executor's queue is larger, never rejects here
       }
     } catch (RejectedExecutionException e) {
+      if (executor.isShutdown()) {
+        done.completeExceptionally(StorageException.permanent(
+            dialect.name() + " storage is closed; no write is accepted", e));
+        return done;
+      }
       done.completeExceptionally(new OverCapacityException(
           dialect.name() + " writer is saturated: every connection is busy and the write queue is"
               + " full; retry later", e));

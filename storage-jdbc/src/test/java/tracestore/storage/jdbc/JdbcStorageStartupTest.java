@@ -39,10 +39,23 @@ class JdbcStorageStartupTest {
     JdbcStorage.Builder b = JdbcStorage.newBuilder().sqlite(dir.resolve("db").resolve("t.db"));
     assertThatThrownBy(b::build).isInstanceOf(StorageException.class)
         .hasMessageContaining("tracestore migrate");
+    JdbcStorage closed;
     try (JdbcStorage storage = b.migrate(true).build()) {
       storage.check();
+      closed = storage;
     }
     assertThat(dir.resolve("db").resolve("t.db")).exists();
+    var write = closed.writer().write(new tracestore.storage.WriteBatch(
+        java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+    assertThat(write.toCompletableFuture()).isCompleted(); // nothing to write: no I/O needed
+    var span = tracestore.storage.model.Span.newBuilder()
+        .traceId(tracestore.storage.contract.TestObjects.newTraceId()).spanId(1).name("op")
+        .service("svc").startEpochNanos(1_000_000_000L).durationNanos(1).build();
+    var failed = closed.writer().write(tracestore.storage.WriteBatches.create().toBatch(
+        java.util.List.of(span))).toCompletableFuture();
+    assertThat(failed).isCompletedExceptionally();
+    assertThatThrownBy(failed::join).hasRootCauseInstanceOf(
+        java.util.concurrent.RejectedExecutionException.class).hasMessageContaining("closed");
   }
 
   @Test
