@@ -4,9 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import tracestore.storage.model.Span;
 
 /**
@@ -20,10 +18,11 @@ public final class Spans {
    * near-twins that differ in a tag), so the order never depends on the order chunks were read in
    * and is the same in every JVM (it avoids {@code hashCode}, which enum fields make vary per run).
    */
-  public static final Comparator<Span> READ_ORDER =
-      Comparator.comparingLong(Span::startEpochNanos)
-          .thenComparing(Span::spanId, Long::compareUnsigned)
-          .thenComparing(Span::kind)
+  public static final Comparator<Span> READ_ORDER = Spans::compareForRead;
+
+  /** Only consulted when start and span id are equal, which is rare: allocation there is fine. */
+  private static final Comparator<Span> TIE_BREAK =
+      Comparator.comparing(Span::kind)
           .thenComparing(Span::service)
           .thenComparing(Span::name)
           .thenComparingLong(Span::durationNanos)
@@ -31,10 +30,10 @@ public final class Spans {
           .thenComparing(Span::statusCode)
           .thenComparing(Span::statusMessage)
           .thenComparing(Span::remoteService)
-          .thenComparing(s -> s.tags().toString())
-          .thenComparing(s -> s.logs().toString())
-          .thenComparing(s -> s.links().toString())
-          .thenComparing(s -> s.resource().toString())
+          .thenComparing(x -> x.tags().toString())
+          .thenComparing(x -> x.logs().toString())
+          .thenComparing(x -> x.links().toString())
+          .thenComparing(x -> x.resource().toString())
           .thenComparing(Span::scopeName)
           .thenComparing(Span::scopeVersion);
 
@@ -50,19 +49,41 @@ public final class Spans {
   public static List<Span> dedupeAndSort(Collection<? extends Collection<Span>> chunks) {
     int size = 0;
     for (Collection<Span> c : chunks) size += c.size();
-    Set<Span> unique = new LinkedHashSet<>(Math.max(16, size * 4 / 3 + 1));
-    for (Collection<Span> c : chunks) unique.addAll(c);
-    return sorted(unique);
+    ArrayList<Span> all = new ArrayList<>(size);
+    for (Collection<Span> c : chunks) all.addAll(c);
+    return Collections.unmodifiableList(sortDistinct(all));
   }
 
   /** {@link #dedupeAndSort(Collection)} for spans already in one collection. */
   public static List<Span> dedupeAndSort(List<Span> spans) {
-    return sorted(new LinkedHashSet<>(spans));
+    return Collections.unmodifiableList(sortDistinct(new ArrayList<>(spans)));
   }
 
-  private static List<Span> sorted(Set<Span> unique) {
-    List<Span> out = new ArrayList<>(unique);
-    out.sort(READ_ORDER);
-    return Collections.unmodifiableList(out);
+  private static int compareForRead(Span a, Span b) {
+    int c = Long.compare(a.startEpochNanos(), b.startEpochNanos());
+    if (c != 0) return c;
+    c = Long.compareUnsigned(a.spanId(), b.spanId());
+    if (c != 0) return c;
+    return a.equals(b) ? 0 : TIE_BREAK.compare(a, b);
+  }
+
+  /**
+   * Sorts {@code spans} in place by {@link #READ_ORDER} and removes exact duplicates. Equal spans
+   * compare as 0, so they end up in one run of mutually tied spans; each run (almost always one
+   * span long) is deduplicated by {@code equals}, so near-twins that tie are still kept.
+   */
+  static ArrayList<Span> sortDistinct(ArrayList<Span> spans) {
+    spans.sort(READ_ORDER);
+    int out = 0;
+    int runStart = 0;
+    for (int i = 0, n = spans.size(); i < n; i++) {
+      Span s = spans.get(i);
+      if (out > runStart && READ_ORDER.compare(spans.get(runStart), s) != 0) runStart = out;
+      boolean duplicate = false;
+      for (int j = runStart; j < out && !duplicate; j++) duplicate = spans.get(j).equals(s);
+      if (!duplicate) spans.set(out++, s);
+    }
+    spans.subList(out, spans.size()).clear();
+    return spans;
   }
 }

@@ -7,7 +7,9 @@ import tracestore.storage.model.TraceId;
 
 /**
  * Blocking reads. Thread-safe. Failures throw {@link StorageException}; malformed input throws
- * {@link IllegalArgumentException}. "Not found" is an empty list, never an exception.
+ * {@link IllegalArgumentException}. "Not found" is an empty list, never an exception. A stored
+ * chunk that does not decode fails the read with a non-retryable {@link StorageException} (the
+ * codec's {@code CorruptChunkException}); a reader never returns a partial trace instead.
  */
 public interface TraceReader {
   /**

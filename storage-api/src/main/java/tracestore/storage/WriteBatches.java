@@ -76,20 +76,19 @@ public final class WriteBatches {
    */
   public WriteBatch toBatch(Collection<Span> spans) {
     Objects.requireNonNull(spans, "spans == null");
-    Map<TraceId, List<Span>> byTrace = new LinkedHashMap<>();
-    Set<Span> seen = new HashSet<>();
+    Map<TraceId, ArrayList<Span>> byTrace = new LinkedHashMap<>();
     for (Span s : spans) {
       Objects.requireNonNull(s, "span == null");
-      if (seen.add(s)) byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
+      byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
     }
     ChunkEncoder encoder = encoders.get();
     List<Chunk> chunks = new ArrayList<>(byTrace.size());
     Map<ServiceKey, ServiceIndexEntry> services = new LinkedHashMap<>();
     Map<OperationKey, OperationIndexEntry> operations = new LinkedHashMap<>();
     Map<TagKey, TagIndexEntry> tags = new LinkedHashMap<>();
-    for (Map.Entry<TraceId, List<Span>> e : byTrace.entrySet()) {
-      List<Span> group = e.getValue();
-      group.sort(Spans.READ_ORDER); // deterministic entry order, whatever the input order
+    for (Map.Entry<TraceId, ArrayList<Span>> e : byTrace.entrySet()) {
+      // Sorted and without exact duplicates: deterministic entries whatever the input order.
+      List<Span> group = Spans.sortDistinct(e.getValue());
       chunks.add(encoder.encode(e.getKey(), group));
       for (Span s : group) index(s, services, operations, tags);
     }

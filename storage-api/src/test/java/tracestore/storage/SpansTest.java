@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static tracestore.storage.WriteBatchesTest.T1;
 import static tracestore.storage.WriteBatchesTest.span;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tracestore.storage.codec.RandomSpans;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
+import tracestore.storage.model.Tag;
 
 class SpansTest {
   @Test
@@ -33,6 +41,26 @@ class SpansTest {
     assertThat(out).containsExactlyInAnyOrder(a, tagged, server, client);
     assertThat(out.subList(2, 4)).containsExactly(server, client); // same id: SERVER before CLIENT
     assertThat(Spans.dedupeAndSort(List.of(a, server, tagged, client))).isEqualTo(out);
+  }
+
+  /** Seeded random traces with duplicates and near-twins, shuffled: same as a plain set + sort. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5})
+  void matchesAPlainSetAndSort(long seed) {
+    RandomSpans random = new RandomSpans(seed);
+    Random shuffle = new Random(seed);
+    List<Span> spans = new ArrayList<>(random.trace(random.traceId(), 200));
+    for (int i = 0; i < 60; i++) {
+      Span s = spans.get(shuffle.nextInt(200));
+      spans.add(shuffle.nextBoolean() ? s : s.toBuilder().addTag(Tag.of("twin", (long) i)).build());
+      spans.add(s.toBuilder().build());
+    }
+    Collections.shuffle(spans, shuffle);
+
+    List<Span> expected = new ArrayList<>(new LinkedHashSet<>(spans));
+    expected.sort(Spans.READ_ORDER);
+    assertThat(Spans.dedupeAndSort(List.of(spans.subList(0, 100), spans.subList(100, spans.size()))))
+        .containsExactlyElementsOf(expected);
   }
 
   @Test

@@ -195,8 +195,23 @@ class WriteBatchesTest {
       long earliest = byTrace.get(e.traceId()).stream()
           .filter(s -> s.service().equals(e.service()) && carries(batches.policy(), s, e.key(), e.value()))
           .mapToLong(Span::startEpochNanos).min().orElseThrow();
-      assertThat(e.startEpochNanos()).isEqualTo(earliest);
+      assertThat(e.startEpochNanos()).as("%s", e).isEqualTo(earliest);
     }
+
+    Set<List<Object>> expectedTags = new HashSet<>();
+    for (Span s : spans) {
+      if (!s.remoteService().isEmpty()) {
+        expectedTags.add(List.of(s.service(), TagIndexEntry.REMOTE_SERVICE_KEY, s.remoteService(), s.traceId()));
+      }
+      for (Tag t : s.tags()) {
+        if (batches.policy().isIndexableKey(t.key()) && batches.policy().isIndexableType(t.value().type())) {
+          expectedTags.add(List.of(s.service(), t.key(), batches.policy().indexedValue(t.value().asString()), s.traceId()));
+        }
+      }
+    }
+    assertThat(batches.saturatedKeys()).isEmpty();
+    assertThat(batch.tagEntries().stream().map(e -> List.<Object>of(e.service(), e.key(), e.value(), e.traceId())))
+        .containsExactlyInAnyOrderElementsOf(expectedTags);
 
     List<Span> shuffled = new ArrayList<>(spans);
     Collections.shuffle(shuffled, new Random(seed));
@@ -208,7 +223,8 @@ class WriteBatchesTest {
   }
 
   private static boolean carries(IndexPolicy policy, Span s, String key, String value) {
-    if (key.equals(TagIndexEntry.REMOTE_SERVICE_KEY) && s.remoteService().equals(value)) return true;
+    boolean remote = !s.remoteService().isEmpty() && s.remoteService().equals(value);
+    if (key.equals(TagIndexEntry.REMOTE_SERVICE_KEY) && remote) return true;
     return s.tags().stream().anyMatch(t -> t.key().equals(key)
         && policy.isIndexableType(t.value().type()) && policy.indexedValue(t.value().asString()).equals(value));
   }

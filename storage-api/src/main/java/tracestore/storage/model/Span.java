@@ -120,6 +120,7 @@ public final class Span {
     return durationNanos;
   }
 
+  /** Start plus duration, nanoseconds since the epoch; never overflows (the builder checks). */
   public long endEpochNanos() {
     return startEpochNanos + durationNanos;
   }

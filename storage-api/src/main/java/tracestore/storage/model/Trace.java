@@ -23,7 +23,8 @@ import java.util.TreeSet;
  * </ol>
  *
  * <p>Trace order, used for {@link #spans()}, {@link #nodes()} and every node's children: start time,
- * then span id (unsigned), then service, then kind. It does not depend on the input order.
+ * then span id (unsigned), then kind, then service (the first keys of the order in which readers
+ * return spans). It does not depend on the input order.
  *
  * <p>Cost: O(n log n) time and O(n) memory for n spans; no recursion, so a chain of any depth is
  * fine.
@@ -35,8 +36,8 @@ public final class Trace {
         if (c != 0) return c;
         c = Long.compareUnsigned(a.spanId(), b.spanId());
         if (c != 0) return c;
-        c = a.service().compareTo(b.service());
-        return c != 0 ? c : Integer.compare(a.kind().ordinal(), b.kind().ordinal());
+        c = Integer.compare(a.kind().ordinal(), b.kind().ordinal());
+        return c != 0 ? c : a.service().compareTo(b.service());
       };
 
   private final TraceId traceId;

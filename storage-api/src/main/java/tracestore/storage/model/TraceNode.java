@@ -56,7 +56,7 @@ public final class TraceNode {
     return parent;
   }
 
-  /** Unmodifiable, sorted by start time, then span id, then service and kind. */
+  /** Unmodifiable, sorted by start time, then span id, then kind and service. */
   public List<TraceNode> children() {
     return children;
   }

@@ -13,8 +13,8 @@ import java.util.List;
  *   <li>A SERVER span with the span id of a CLIENT span (Zipkin's shared span) hangs under that
  *       CLIENT half, whatever its parent id says.
  *   <li>Otherwise a span hangs under the span its parent id names. When several spans carry that
- *       id (the two halves of a shared span), it prefers one of its own service, then the SERVER
- *       half, then the earliest.
+ *       id (the two halves of a shared span), it prefers one of its own service (the SERVER half
+ *       if both are), then the SERVER half, then the earliest.
  *   <li>A parent id that names no received span makes an orphan. A chain of parent ids that loops
  *       is cut at its earliest span.
  *   <li>The root is the earliest parentless span; failing that, the earliest span whose parent
@@ -65,7 +65,7 @@ final class TreeBuilder {
       }
     }
 
-    // Children in index order, which is trace order: start time, then span id, service, kind.
+    // Children in index order, which is trace order: start time, then span id, kind, service.
     List<ArrayList<TraceNode>> kids = new ArrayList<>(Collections.nCopies(n, null));
     for (int i = 0; i < n; i++) {
       int p = parent[i];

@@ -293,6 +293,33 @@ public abstract class SearchContract extends StorageContract {
     assertThat(seen).containsExactlyElementsOf(expected);
   }
 
+  /**
+   * Traces 35 minutes apart over more than two hours: a search (and its pages) spans whatever time
+   * buckets or partitions the backend uses, and a narrower range picks the ones inside it.
+   */
+  @Test
+  void searchesAcrossHoursOfData() {
+    String svc = "hours" + testSuffix();
+    long t = newBaseTime();
+    long step = 35 * TestObjects.MINUTE;
+    List<TraceHit> expected = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      TraceId id = newTraceId();
+      long start = t - k * step;
+      write(span(id, newSpanId(), 0, svc, "op", start, MILLI).addTag(Tag.of("k", "v")).build());
+      expected.add(new TraceHit(id, start)); // newest first
+    }
+
+    SearchRequest.Builder all = SearchRequest.newBuilder().service(svc).timeRange(t - 3 * 60 * TestObjects.MINUTE, t);
+    assertThat(pages(all, 2)).containsExactlyElementsOf(expected);
+    SearchRequest.Builder tagged =
+        SearchRequest.newBuilder().service(svc).operation("op").tag("k", "v").timeRange(t - 3 * 60 * TestObjects.MINUTE, t);
+    assertThat(pages(tagged, 3)).containsExactlyElementsOf(expected);
+    SearchRequest.Builder middle =
+        SearchRequest.newBuilder().service(svc).timeRange(t - 80 * TestObjects.MINUTE, t - 30 * TestObjects.MINUTE);
+    assertThat(pages(middle, 10)).containsExactlyElementsOf(expected.subList(1, 3));
+  }
+
   @Test
   void pagingWithAPredicate() {
     String svc = "paging-tag" + testSuffix();

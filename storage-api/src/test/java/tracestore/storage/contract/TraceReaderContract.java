@@ -1,6 +1,7 @@
 package tracestore.storage.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static tracestore.storage.contract.TestObjects.MICRO;
 import static tracestore.storage.contract.TestObjects.MILLI;
 import static tracestore.storage.contract.TestObjects.newBaseTime;
@@ -12,6 +13,9 @@ import static tracestore.storage.contract.TestObjects.testSuffix;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import tracestore.storage.Chunk;
+import tracestore.storage.StorageException;
+import tracestore.storage.WriteBatch;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.TraceId;
@@ -61,6 +65,26 @@ public abstract class TraceReaderContract extends StorageContract {
   void getTracesOfNothingIsEmpty() {
     assertThat(reader().getTraces(List.of())).isEmpty();
     assertThat(reader().getTraces(List.of(newTraceId(), newTraceId()))).isEmpty();
+  }
+
+  /**
+   * A stored chunk that does not decode fails the read with a permanent {@link StorageException}
+   * (the codec's {@code CorruptChunkException}), never with an empty or partial trace.
+   */
+  @Test
+  void aCorruptChunkFailsTheReadPermanently() {
+    String svc = "corrupt" + testSuffix();
+    TraceId id = newTraceId();
+    WriteBatch valid = batches.toBatch(SpanWriterContract.chain(id, svc, newBaseTime(), 2));
+    Chunk c = valid.chunks().get(0);
+    byte[] garbage = c.payload().clone();
+    garbage[garbage.length - 1] ^= 0x5a; // breaks the checksum
+    write(new WriteBatch(
+        List.of(new Chunk(id, c.chunkId() ^ 1, c.minStartEpochNanos(), c.maxEndEpochNanos(), c.spanCount(), garbage)),
+        valid.serviceEntries(), valid.operationEntries(), valid.tagEntries()));
+
+    assertThatThrownBy(() -> reader().getTrace(id))
+        .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.isRetryable()).isFalse());
   }
 
   /**

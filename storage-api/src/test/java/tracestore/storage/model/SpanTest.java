@@ -164,6 +164,8 @@ class SpanTest {
             () -> minimal().startEpochNanos(Long.MAX_VALUE - 10).durationNanos(11).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("overflows");
+    assertThatThrownBy(() -> minimal().startEpochNanos(5).durationNanos(Long.MAX_VALUE).build())
+        .hasMessageContaining("durationNanos");
     Span edge = minimal().startEpochNanos(Long.MAX_VALUE - 10).durationNanos(10).build();
     assertThat(edge.endEpochNanos()).isEqualTo(Long.MAX_VALUE);
   }
@@ -182,6 +184,16 @@ class SpanTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("resource key")
         .hasMessageContaining("resource[0]");
+  }
+
+  @Test
+  void emptyKeysAllowedInLogAndLinkFields() {
+    Span s =
+        minimal()
+            .addLog(new SpanLog(1, "e", List.of(Tag.of("", "v"))))
+            .addLink(new SpanLink(TRACE, 2, List.of(Tag.of("", "v"))))
+            .build();
+    assertThat(s.logs()).hasSize(1);
   }
 
   @Test

@@ -193,6 +193,19 @@ class TraceTimingTest {
     assertSharesSum(t);
   }
 
+  @Test
+  void longestLegalDurationIsClipped() {
+    // A child whose end is Long.MAX_VALUE (the builder's limit) is clipped to its parent.
+    long start = TraceFixtures.T0 + 50;
+    Span huge = TraceFixtures.span(2, 1, "a", 50, 50).durationNanos(Long.MAX_VALUE - start).build();
+    Trace t = Trace.of(List.of(s(1, 0, "gw", 0, 100), huge));
+    assertThat(path(t)).containsExactly("1:0-50", "2:50-100");
+    assertThat(t.endEpochNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(t.durationNanos()).isEqualTo(Long.MAX_VALUE - TraceFixtures.T0);
+    assertThat(t.root().selfTimeNanos()).isEqualTo(50);
+    assertSharesSum(t);
+  }
+
   static Map<String, ServiceShare> byService(Trace t) {
     return t.serviceShares().stream()
         .collect(Collectors.toMap(ServiceShare::service, x -> x));
