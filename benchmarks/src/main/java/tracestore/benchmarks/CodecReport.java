@@ -119,9 +119,10 @@ public final class CodecReport {
         "bodyZstdDecompress"}
     };
     for (String[] r : rows) {
-      double[] dec = cpu.get(r[2]);
-      b.append(String.format("| %s | %s | %s | %s | %s | %s |%n", r[0], fmt(cpu.get(r[1])), fmt(dec),
-          dec == null ? "-" : String.format("%,.0f", 1e9 / dec[0]), bytes(alloc.get(r[1])),
+      double[] rowDecode = cpu.get(r[2]);
+      b.append(String.format("| %s | %s | %s | %s | %s | %s |%n", r[0], fmt(cpu.get(r[1])),
+          fmt(rowDecode), rowDecode == null ? "-" : String.format("%,.0f", 1e9 / rowDecode[0]),
+          bytes(alloc.get(r[1])),
           bytes(alloc.get(r[2]))));
     }
     return b.toString();
