@@ -25,9 +25,10 @@ import tracestore.storage.model.TraceId;
  * block holding a compact binary body (layout in {@code storage-api/RATIONALE.md}).
  *
  * <p><b>Determinism.</b> Spans are sorted canonically (start time, then span id unsigned, then
- * parent, duration, name, service) before encoding, so the same set of spans gives the same bytes
+ * parent, duration, name, service) before encoding, so the same set of spans gives the same body
  * and the same {@link Chunk#chunkId()} whatever order a batch or its replay delivers them in. The
- * chunk id is the XXHash64 of the uncompressed body. {@link ChunkDecoder#decode} returns spans in
+ * chunk id is the XXHash64 of the uncompressed body (not of the payload: another LZ4 implementation
+ * may compress the same body to other bytes). {@link ChunkDecoder#decode} returns spans in
  * that canonical order.
  *
  * <p><b>Strings</b> are stored as UTF-8. A string holding an unpaired surrogate (not valid Unicode,
