@@ -25,6 +25,43 @@ import java.util.Map;
  *
  * <p>Hits are ordered by the trace's earliest matching start, newest first, then by trace id
  * descending. A {@code cursor} from a previous result continues strictly after its last hit.
+ *
+ * <p><b>Precisely</b> (what the contract suite and the in-memory reference store check). Each
+ * predicate the request uses reads one kind of index entry, always restricted to entries whose
+ * {@code startEpochNanos} lies in the inclusive time range:
+ *
+ * <ul>
+ *   <li>{@code operation}: {@link OperationIndexEntry}s of (service, operation), of any kind,
+ *       whose {@code durationNanos} lies in the duration range when one is given;
+ *   <li>each tag: {@link TagIndexEntry}s of (service, key, value), the value compared exactly (an
+ *       empty value matches only an empty value; values longer than the index policy's bound must
+ *       be truncated by the caller with {@link IndexPolicy#indexedValue});
+ *   <li>{@code remoteService}: {@link TagIndexEntry}s of (service, {@link
+ *       TagIndexEntry#REMOTE_SERVICE_KEY}, remoteService);
+ *   <li>a duration range without {@code operation}: {@link ServiceIndexEntry}s of the service
+ *       whose {@code durationNanos} lies in it;
+ *   <li>{@code errorOnly}: {@link ServiceIndexEntry}s of the service (of any service, when none is
+ *       given) with {@code error} set;
+ *   <li>none of the above: {@link ServiceIndexEntry}s of the service (of any service, when none).
+ * </ul>
+ *
+ * A trace is a hit when every predicate used has at least one such entry for it; different
+ * predicates may be met by different entries, from different batches. The service itself needs
+ * no entry of its own when another predicate names it. The hit's {@link
+ * TraceHit#startEpochNanos()} is the earliest start among all the entries that met a predicate.
+ * Duration is thus checked per entry: an entry's duration is the longest of its spans in one
+ * batch, so for a trace written in one batch it is the longest span of the service (operation).
+ *
+ * <p><b>Paging.</b> A page holds exactly {@code limit} hits unless it is {@linkplain
+ * SearchResult#complete() complete}; a page holding exactly {@code limit} hits may be incomplete
+ * even when nothing follows, and then the next page is empty and complete. Hits written after the
+ * first page may or may not appear on later pages; hits that existed before it are never lost or
+ * repeated. Cursors are made and read with {@link SearchCursor}; a malformed one is an {@link
+ * IllegalArgumentException}.
+ *
+ * <p><b>Units.</b> All times are nanoseconds since the epoch. A backend that keeps index times
+ * in microseconds rounds the range start up and its end down to whole microseconds, so that a
+ * time one nanosecond outside the range stays outside.
  */
 public final class SearchRequest {
   public static final int MAX_LIMIT = 10_000;

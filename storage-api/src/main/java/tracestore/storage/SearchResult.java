@@ -5,8 +5,9 @@ import java.util.List;
 /**
  * One page of hits, newest first.
  *
- * @param hits at most {@code limit} distinct traces
- * @param nextCursor pass it back to get the next page; null when {@code complete}
+ * @param hits at most {@code limit} distinct traces; exactly {@code limit} unless {@code complete}
+ * @param nextCursor pass it back to get the next page; null when {@code complete}. Build it with
+ *     {@link SearchCursor#after}, so cursors are the same on every backend
  * @param complete true when no further hits exist for this request: nothing was dropped
  */
 public record SearchResult(List<TraceHit> hits, String nextCursor, boolean complete) {

@@ -14,7 +14,10 @@ public interface SpanWriter {
    *       chunkId) and index entries by their content.
    *   <li>Invalid input fails at once by throwing {@link IllegalArgumentException}, before any I/O.
    *       I/O happens only after the call returns or on backend threads; the caller is never
-   *       blocked on the database.
+   *       blocked on the database. Backends check with {@link WriteBatches#validate(WriteBatch)},
+   *       which also rejects a null batch and index entries naming a trace without a chunk in the
+   *       batch; nothing of a rejected batch is stored.
+   *   <li>An empty batch completes normally.
    *   <li>I/O failures complete the stage exceptionally with a {@link StorageException}, whose
    *       {@link StorageException#isRetryable()} tells whether repeating the write can help. A
    *       failed write may have stored part of the batch; repeating it is safe.

@@ -10,7 +10,7 @@ final class Hex {
   static long parse(CharSequence s, int from, int len, String what) {
     long value = 0;
     for (int i = from; i < from + len; i++) {
-      int d = Character.digit(s.charAt(i), 16);
+      int d = digit(s.charAt(i));
       if (d < 0) {
         throw new IllegalArgumentException(
             what + " has a non-hex character at position " + i + ": \"" + s + "\"");
@@ -18,6 +18,17 @@ final class Hex {
       value = (value << 4) | d;
     }
     return value;
+  }
+
+  /**
+   * The value of an ASCII hex digit, or -1. Unlike {@link Character#digit(char, int)}, this rejects
+   * non-ASCII digits such as fullwidth or Arabic-Indic ones, which are not hex on any wire format.
+   */
+  static int digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
   }
 
   static void write(long value, char[] out, int at) {

@@ -120,6 +120,7 @@ public final class Span {
     return durationNanos;
   }
 
+  /** Start plus duration, nanoseconds since the epoch; never overflows (the builder checks). */
   public long endEpochNanos() {
     return startEpochNanos + durationNanos;
   }
@@ -204,6 +205,7 @@ public final class Span {
         && scopeVersion.equals(s.scopeVersion);
   }
 
+  /** Stable across JVM runs: it depends only on the field values. */
   @Override
   public int hashCode() {
     int h = traceId.hashCode();
@@ -211,10 +213,10 @@ public final class Span {
     h = 31 * h + Long.hashCode(parentSpanId);
     h = 31 * h + name.hashCode();
     h = 31 * h + service.hashCode();
-    h = 31 * h + kind.hashCode();
+    h = 31 * h + kind.ordinal(); // not Enum.hashCode(), which changes from one JVM run to the next
     h = 31 * h + Long.hashCode(startEpochNanos);
     h = 31 * h + Long.hashCode(durationNanos);
-    h = 31 * h + statusCode.hashCode();
+    h = 31 * h + statusCode.ordinal();
     h = 31 * h + statusMessage.hashCode();
     h = 31 * h + remoteService.hashCode();
     h = 31 * h + tags.hashCode();
@@ -406,7 +408,8 @@ public final class Span {
 
     /**
      * @throws IllegalArgumentException naming the field, when an id is zero or missing, the service
-     *     is empty, a time is negative, a span is its own parent, or a tag key is empty
+     *     is empty, a time is negative, the end time overflows a long, a span is its own parent, or a
+     *     tag or resource key is empty
      */
     public Span build() {
       if (traceId == null || traceId.isZero()) {
@@ -425,8 +428,22 @@ public final class Span {
         throw new IllegalArgumentException("startEpochNanos < 0: " + startEpochNanos);
       }
       if (durationNanos < 0) throw new IllegalArgumentException("durationNanos < 0: " + durationNanos);
+      if (startEpochNanos + durationNanos < 0) {
+        // Both are non-negative here, so a negative sum is an overflow of endEpochNanos().
+        throw new IllegalArgumentException(
+            "startEpochNanos + durationNanos overflows: " + startEpochNanos + " + " + durationNanos);
+      }
       for (int i = 0, n = tags.size(); i < n; i++) {
-        if (tags.get(i).key().isEmpty()) throw new IllegalArgumentException("tag key is empty");
+        if (tags.get(i).key().isEmpty()) {
+          throw new IllegalArgumentException(
+              "tag key is empty at tags[" + i + "] of span " + SpanId.toHex(spanId));
+        }
+      }
+      for (int i = 0, n = resource.size(); i < n; i++) {
+        if (resource.get(i).key().isEmpty()) {
+          throw new IllegalArgumentException(
+              "resource key is empty at resource[" + i + "] of span " + SpanId.toHex(spanId));
+        }
       }
       return new Span(this);
     }

@@ -47,7 +47,7 @@ public final class RandomSpans {
     String[] services = new String[1 + random.nextInt(5)];
     for (int i = 0; i < services.length; i++) services[i] = nonEmpty();
     List<List<Tag>> resources = new ArrayList<>();
-    for (int i = 0; i < 1 + random.nextInt(3); i++) resources.add(tags(random.nextInt(6)));
+    for (int i = 0; i < 1 + random.nextInt(3); i++) resources.add(spanTags(random.nextInt(6)));
     List<Span> spans = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       long spanId = ids.get(i);
@@ -72,7 +72,7 @@ public final class RandomSpans {
               .service(services[random.nextInt(services.length)])
               .kind(KINDS[random.nextInt(KINDS.length)])
               .startEpochNanos(random.nextInt(10) == 0 ? base : base + random.nextLong(1L << 40))
-              .durationNanos(duration())
+              .durationNanos(duration(base))
               .status(STATUSES[random.nextInt(STATUSES.length)], random.nextBoolean() ? "" : string())
               .remoteService(random.nextBoolean() ? "" : string())
               .tags(spanTags(random.nextInt(16)))
@@ -91,12 +91,13 @@ public final class RandomSpans {
     return spans;
   }
 
-  private long duration() {
+  /** The end must not overflow a long (the model rejects that), so the extreme case stops short of it. */
+  private long duration(long base) {
     switch (random.nextInt(12)) {
       case 0:
         return 0;
       case 1:
-        return Long.MAX_VALUE - random.nextInt(1000); // the end saturates
+        return Long.MAX_VALUE - base - (1L << 41) - random.nextInt(1000); // as long as it can be
       default:
         return random.nextLong(1L << random.nextInt(1, 40));
     }
@@ -110,14 +111,14 @@ public final class RandomSpans {
     return v;
   }
 
-  /** Span tags: keys are non-empty (the model demands it) and may repeat. */
+  /** Span and resource tags: keys are non-empty (the model demands it) and may repeat. */
   private List<Tag> spanTags(int n) {
     List<Tag> tags = new ArrayList<>(n);
     for (int i = 0; i < n; i++) tags.add(new Tag(nonEmpty(), value(0)));
     return tags;
   }
 
-  /** Log, link and resource tags: any key, even empty. */
+  /** Log and link tags: any key, even empty. */
   public List<Tag> tags(int n) {
     List<Tag> tags = new ArrayList<>(n);
     for (int i = 0; i < n; i++) tags.add(new Tag(string(), value(0)));
