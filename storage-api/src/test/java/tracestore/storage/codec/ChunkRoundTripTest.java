@@ -163,6 +163,16 @@ class ChunkRoundTripTest {
   }
 
   @Test
+  void decodeChecksTheExpectedTraceId() {
+    TraceId traceId = new TraceId(3, 4);
+    Chunk chunk = encoder.encode(traceId, List.of(span(traceId, 1).build()));
+    assertThat(ChunkDecoder.decode(chunk.payload(), traceId)).hasSize(1);
+    assertThatThrownBy(() -> ChunkDecoder.decode(chunk.payload(), new TraceId(3, 5)))
+        .isInstanceOf(CorruptChunkException.class)
+        .hasMessageContaining("not the expected 00000000000000030000000000000005");
+  }
+
+  @Test
   void unpairedSurrogatesBecomeReplacementCharacters() {
     TraceId traceId = new TraceId(0, 9);
     Span s = span(traceId, 1).name("a\uD800b").addTag(Tag.of("k", "\uDC00")).build();
