@@ -135,7 +135,7 @@ public final class ChunkEncoder {
     }
   }
 
-  /** The span's end, saturated at {@link Long#MAX_VALUE} instead of overflowing. */
+  /** The span's end; saturated at {@link Long#MAX_VALUE} defensively (the model rejects overflow). */
   static long endOf(Span s) {
     long end = s.startEpochNanos() + s.durationNanos();
     return end < 0 ? Long.MAX_VALUE : end;

@@ -130,7 +130,7 @@ class ChunkRoundTripTest {
     Span bare = span(id64, 5).build(); // no tags, logs, links, resource or scope
     roundTrip(id64, List.of(edge, bare));
     Chunk chunk = encoder.encode(id64, List.of(edge, bare));
-    assertThat(chunk.maxEndEpochNanos()).isEqualTo(Long.MAX_VALUE); // saturated, not overflowed
+    assertThat(chunk.maxEndEpochNanos()).isEqualTo(Long.MAX_VALUE); // the largest end there is
   }
 
   @Test
