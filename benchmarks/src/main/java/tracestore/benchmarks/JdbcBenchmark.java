@@ -54,7 +54,8 @@ import tracestore.storage.model.TraceId;
  * </ol>
  *
  * Run: {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests && java -Xmx6g -cp
- * benchmarks/target/benchmarks.jar tracestore.benchmarks.JdbcBenchmark [pgSpans] [sqliteSpans]}.
+ * benchmarks/target/benchmarks.jar tracestore.benchmarks.JdbcBenchmark [pgSpans] [sqliteSpans]}
+ * (defaults 1,000,000 and 200,000; 0 skips that database).
  * The PostgreSQL URL comes from {@code TRACESTORE_TEST_PG_URL} (default: the local test server);
  * it creates and drops schemas named {@code bench_*}.
  */
@@ -73,7 +74,7 @@ public final class JdbcBenchmark {
 
   public static void main(String[] args) throws Exception {
     int pgSpans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    int sqliteSpans = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
+    int sqliteSpans = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     String url = System.getenv().getOrDefault(
         "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     new JdbcBenchmark(url).run(pgSpans, sqliteSpans);
@@ -82,6 +83,19 @@ public final class JdbcBenchmark {
   void run(int pgSpans, int sqliteSpans) throws Exception {
     // Times near now, so the backend's partitions ahead already cover most of them.
     long start = (System.currentTimeMillis() - 3_600_000L) * 1_000_000L;
+    if (pgSpans > 0) runPostgres(start, pgSpans);
+    if (sqliteSpans > 0) runSqlite(start, sqliteSpans);
+
+    StringBuilder out = new StringBuilder("| measure | result |\n|---|---|\n");
+    report.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    System.out.println();
+    System.out.print(out);
+    Path file = Path.of("target", "jdbc-benchmark.md");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out.toString());
+  }
+
+  void runPostgres(long start, int pgSpans) throws Exception {
     long t0 = System.nanoTime();
     List<WriteBatch> batches = batches(new RealisticTraces(20261125L, start), pgSpans);
     int spans = 0;
@@ -120,21 +134,15 @@ public final class JdbcBenchmark {
         + String.format(Locale.ROOT, "%,d spans", headSpans), String.format(Locale.ROOT,
         "COPY %s spans/s; INSERT %s spans/s", rates(copy), rates(insert)));
 
-    tagIndexComparison(batches);
+    tagIndexComparison(head);
+  }
 
+  void runSqlite(long start, int sqliteSpans) throws Exception {
     List<WriteBatch> small = batches(new RealisticTraces(7L, start), sqliteSpans);
     int smallSpans = small.stream().mapToInt(WriteBatch::spanCount).sum();
     double sqliteCeiling = sqliteCeiling(small, smallSpans);
     double sqliteOurs = sqliteOurs(small, smallSpans);
     put("SQLite ratio", String.format(Locale.ROOT, "%.0f%% of the raw ceiling", 100 * sqliteOurs / sqliteCeiling));
-
-    StringBuilder out = new StringBuilder("| measure | result |\n|---|---|\n");
-    report.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    System.out.println();
-    System.out.print(out);
-    Path file = Path.of("target", "jdbc-benchmark.md");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, out.toString());
   }
 
   static List<WriteBatch> batches(RealisticTraces traces, int totalSpans) {
@@ -254,10 +262,14 @@ public final class JdbcBenchmark {
     exec("CREATE TABLE bench_tags.tag_g (start_ns bigint NOT NULL, trace_id uuid NOT NULL,"
         + " tags text[] NOT NULL)");
     exec("CREATE INDEX ON bench_tags.tag_g USING gin (tags)");
+    exec("CREATE TABLE bench_tags.tag_h (start_ns bigint NOT NULL, trace_id uuid NOT NULL,"
+        + " tags bigint[] NOT NULL)");
+    exec("CREATE INDEX ON bench_tags.tag_h USING gin (tags)");
 
     // The same entries: normalized rows, and per (trace, service) arrays of key=value.
     StringBuilder normalized = new StringBuilder();
     StringBuilder arrays = new StringBuilder();
+    StringBuilder hashes = new StringBuilder();
     List<String[]> probes = new ArrayList<>();
     Map<String, Integer> frequency = new LinkedHashMap<>();
     for (WriteBatch b : batches) {
@@ -274,20 +286,28 @@ public final class JdbcBenchmark {
         TagIndexEntry first = group.get(0);
         arrays.append(first.startEpochNanos()).append('\t').append(uuid(first.traceId()))
             .append("\t{");
+        hashes.append(first.startEpochNanos()).append('\t').append(uuid(first.traceId()))
+            .append("\t{");
         for (int i = 0; i < group.size(); i++) {
+          if (i > 0) hashes.append(',');
+          hashes.append(hash(element(group.get(i))));
           if (i > 0) arrays.append(',');
           String kv = element(group.get(i));
           arrays.append('"').append(text(kv.replace("\\", "\\\\").replace("\"", "\\\""))).append('"');
         }
         arrays.append("}\n");
+        hashes.append("}\n");
       }
     }
     long tn = copyText("COPY bench_tags.tag_n FROM STDIN", normalized);
     long tg = copyText("COPY bench_tags.tag_g FROM STDIN", arrays);
+    long th = copyText("COPY bench_tags.tag_h FROM STDIN", hashes);
     exec("VACUUM ANALYZE bench_tags.tag_n");
     exec("VACUUM ANALYZE bench_tags.tag_g");
+    exec("VACUUM ANALYZE bench_tags.tag_h");
     long sizeN = size("SELECT pg_total_relation_size('bench_tags.tag_n')");
     long sizeG = size("SELECT pg_total_relation_size('bench_tags.tag_g')");
+    long sizeH = size("SELECT pg_total_relation_size('bench_tags.tag_h')");
 
     // Probes: rare, middling and common key=value pairs of one service.
     List<Map.Entry<String, Integer>> sorted = new ArrayList<>(frequency.entrySet());
@@ -299,29 +319,38 @@ public final class JdbcBenchmark {
     long[] range = timeRange(batches);
     double latN = medianMillis(probes, "SELECT trace_id, min(start_ns) AS ts FROM bench_tags.tag_n"
         + " WHERE service = ? AND tag_key = ? AND tag_value = ? AND start_ns BETWEEN ? AND ?"
-        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, false);
+        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, 0);
     double latG = medianMillis(probes, "SELECT trace_id, min(start_ns) AS ts FROM bench_tags.tag_g"
         + " WHERE tags @> ARRAY[?]::text[] AND start_ns BETWEEN ? AND ?"
-        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, true);
+        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, 1);
+    double latH = medianMillis(probes, "SELECT trace_id, min(start_ns) AS ts FROM bench_tags.tag_h"
+        + " WHERE tags @> ARRAY[?]::bigint[] AND start_ns BETWEEN ? AND ?"
+        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, 2);
     int tagRows = batches.stream().mapToInt(b -> b.tagEntries().size()).sum();
     put("tag index, normalized b-tree table (SQLite's layout)", String.format(Locale.ROOT,
         "COPY of %,d rows in %.1f s; %.1f B/span; search median %.2f ms", tagRows, tn / 1e9,
         sizeN / (double) spanCount(batches), latN));
-    put("tag index, GIN over per-(trace, service, start) arrays (PostgreSQL's layout, kept)",
+    put("tag index, GIN over per-(trace, service, start) text arrays of service=key=value",
         String.format(Locale.ROOT, "COPY of the same entries in %.1f s; %.1f B/span; search median"
             + " %.2f ms", tg / 1e9, sizeG / (double) spanCount(batches), latG));
+    put("tag index, GIN over per-(trace, service, start) arrays of XXH64 hashes (PostgreSQL's"
+        + " layout, kept)", String.format(Locale.ROOT, "COPY of the same entries in %.1f s; %.1f"
+            + " B/span; search median %.2f ms", th / 1e9, sizeH / (double) spanCount(batches), latH));
     dropSchema("bench_tags");
   }
 
-  double medianMillis(List<String[]> probes, String sql, long[] range, boolean gin)
+  /** @param layout 0 normalized, 1 GIN on text, 2 GIN on hashes */
+  double medianMillis(List<String[]> probes, String sql, long[] range, int layout)
       throws SQLException {
     List<Double> times = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(sql)) {
       for (int round = 0; round < 7; round++) {
         for (String[] p : probes) {
           int i = 1;
-          if (gin) {
+          if (layout == 1) {
             ps.setString(i++, element(p[0], p[1], p[2]));
+          } else if (layout == 2) {
+            ps.setLong(i++, hash(element(p[0], p[1], p[2])));
           } else {
             ps.setString(i++, p[0]);
             ps.setString(i++, p[1]);
@@ -465,6 +494,15 @@ public final class JdbcBenchmark {
 
   static String element(String service, String key, String value) {
     return escapeName(service) + '=' + escapeName(key) + '=' + value;
+  }
+
+  private static final net.jpountz.xxhash.XXHash64 XXH64 =
+      net.jpountz.xxhash.XXHashFactory.fastestInstance().hash64();
+
+  /** As the backend hashes a tag element (XXH64 of the UTF-8, seed 0x7467). */
+  static long hash(String element) {
+    byte[] utf8 = element.getBytes(StandardCharsets.UTF_8);
+    return XXH64.hash(utf8, 0, utf8.length, 0x7467L);
   }
 
   static String escapeName(String s) {

@@ -291,6 +291,11 @@ public final class NodeLauncher {
     Files.writeString(dir.resolve(PID_FILE), pid + "\n", StandardCharsets.UTF_8);
   }
 
+  /** The running node's process, for measuring its CPU time; empty when it is not running. */
+  public Optional<ProcessHandle> process() {
+    return recordedProcess();
+  }
+
   /** The JMX port of the running node (for nodetool), or empty. */
   public Optional<Integer> jmxPort() {
     return readState().map(p -> Integer.parseInt(p.getProperty("jmxPort")));

@@ -92,6 +92,20 @@ class BadInputTest {
   }
 
   @Test
+  void aStreamedBodyWithoutContentLengthOverTheLimitIs413() throws Exception {
+    byte[] big = new byte[200 * 1024];
+    java.net.http.HttpRequest req =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.url(ZIPKIN)))
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .header("Content-Type", JSON)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+            .build();
+    var r = h.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(text(r)).isEqualTo("request body exceeds 65536 bytes (maxBodyBytes)\n");
+  }
+
+  @Test
   void decompressionBombIs413() throws Exception {
     byte[] bomb = gzip(new byte[20 * 1024 * 1024]); // 20 MiB of zeros, about 20 KiB compressed
     assertThat(bomb.length).isLessThan(64 * 1024);
@@ -154,9 +168,13 @@ class BadInputTest {
     var r = h.post(OTLP, "text/plain", utf8("hello"));
     assertThat(r.statusCode()).isEqualTo(415);
     assertThat(text(r)).isEqualTo("unsupported Content-Type \"text/plain\"; use application/x-protobuf or application/json\n");
-    var none = h.post(ZIPKIN, null, utf8("[]"));
+    var none = h.post(OTLP, null, utf8("{}"));
     assertThat(none.statusCode()).isEqualTo(415);
     assertThat(text(none)).startsWith("unsupported Content-Type (none)");
+    String trace = hex(random, 16);
+    var zipkinNone = h.post(ZIPKIN, null, utf8("[" + zipkinSpan(trace, hex(random, 8), "nocontenttype") + "]"));
+    assertThat(zipkinNone.statusCode()).as("Zipkin reads a body without Content-Type as JSON").isEqualTo(202);
+    assertThat(trace(trace)).extracting(Span::service).containsExactly("nocontenttype");
     var br = h.post(ZIPKIN, JSON, utf8("[]"), "Content-Encoding", "br");
     assertThat(br.statusCode()).isEqualTo(415);
     assertThat(text(br)).isEqualTo("unsupported Content-Encoding \"br\"; use gzip or none\n");

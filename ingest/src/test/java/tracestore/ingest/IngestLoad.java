@@ -43,7 +43,9 @@ import tracestore.storage.jdbc.JdbcStorage;
  *   tracestore.ingest.IngestLoad sqlite 20 8 100
  * </pre>
  *
- * Arguments: backend (memory, sqlite, postgres), seconds, connections, spans per request.
+ * Arguments: backend (memory, sqlite, postgres), seconds, connections, spans per request. Or
+ * {@code decode [seconds]} for single-thread decode and encode rates, or {@code raw backend
+ * seconds [inFlight]} for the backend's own write rate without HTTP.
  */
 public final class IngestLoad {
   private static final String[] SERVICES = {
@@ -51,6 +53,14 @@ public final class IngestLoad {
   };
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("decode")) {
+      decode(args.length > 1 ? Integer.parseInt(args[1]) : 10);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("raw")) {
+      raw(args[1], Integer.parseInt(args[2]), args.length > 3 ? Integer.parseInt(args[3]) : 4);
+      return;
+    }
     String backend = args.length > 0 ? args[0] : "memory";
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int connections = args.length > 2 ? Integer.parseInt(args[2]) : 8;
@@ -82,6 +92,88 @@ public final class IngestLoad {
             + " process CPU %.2f cores = %.2f cores per 10k spans/s%n",
         backend, connections, spansPerRequest, rate, LATENCIES.p(0.50), LATENCIES.p(0.99), cpuCores,
         cpuCores / (rate / 10_000));
+  }
+
+  /** One thread: OTLP protobuf and OTLP/JSON decode, and WriteBatches (group, encode, index). */
+  static void decode(int seconds) throws Exception {
+    SplittableRandom random = new SplittableRandom(1);
+    List<byte[]> protos = new ArrayList<>();
+    List<byte[]> jsons = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      ExportTraceServiceRequest r = request(random, 100);
+      protos.add(r.toByteArray());
+      jsons.add(hexIds(com.google.protobuf.util.JsonFormat.printer().print(r), r).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    tracestore.storage.WriteBatches batches = tracestore.storage.WriteBatches.create();
+    for (String phase : new String[] {"warm-up", "measure"}) {
+      long protoSpans = 0;
+      long jsonSpans = 0;
+      long encoded = 0;
+      long per = seconds * 1_000_000_000L / 3;
+      long end = System.nanoTime() + per;
+      for (int i = 0; System.nanoTime() < end; i++) {
+        protoSpans += tracestore.ingest.otlp.OtlpDecoder.decodeProtobuf(protos.get(i % protos.size()), SpanLimits.DEFAULTS).spans().size();
+      }
+      end = System.nanoTime() + per;
+      for (int i = 0; System.nanoTime() < end; i++) {
+        jsonSpans += tracestore.ingest.otlp.OtlpDecoder.decodeJson(jsons.get(i % jsons.size()), SpanLimits.DEFAULTS).spans().size();
+      }
+      List<List<tracestore.storage.model.Span>> decoded = new ArrayList<>();
+      for (byte[] p : protos) decoded.add(tracestore.ingest.otlp.OtlpDecoder.decodeProtobuf(p, SpanLimits.DEFAULTS).spans());
+      end = System.nanoTime() + per;
+      for (int i = 0; System.nanoTime() < end; i++) {
+        encoded += batches.toBatch(decoded.get(i % decoded.size())).spanCount();
+      }
+      if (phase.equals("measure")) {
+        double secs = per / 1e9;
+        System.out.printf(
+            "one thread: OTLP protobuf decode %.0f spans/s, OTLP/JSON decode %.0f spans/s, WriteBatches.toBatch %.0f spans/s (%d B protobuf per 100-span request)%n",
+            protoSpans / secs, jsonSpans / secs, encoded / secs, protos.get(0).length);
+      }
+    }
+  }
+
+  /** JsonFormat prints ids as base64; OTLP/JSON wants hex. */
+  static String hexIds(String json, ExportTraceServiceRequest r) {
+    for (ResourceSpans rs : r.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (io.opentelemetry.proto.trace.v1.Span sp : ss.getSpansList()) {
+          for (ByteString id : List.of(sp.getTraceId(), sp.getSpanId(), sp.getParentSpanId())) {
+            if (id.isEmpty()) continue;
+            String b64 = java.util.Base64.getEncoder().encodeToString(id.toByteArray());
+            StringBuilder hex = new StringBuilder();
+            for (byte x : id.toByteArray()) hex.append(String.format("%02x", x));
+            json = json.replace("\"" + b64 + "\"", "\"" + hex + "\"");
+          }
+        }
+      }
+    }
+    return json;
+  }
+
+  /** The backend's own ceiling: pre-encoded batches of 100 spans written with N in flight. */
+  static void raw(String backend, int seconds, int inFlight) throws Exception {
+    Storage storage = open(backend);
+    tracestore.storage.WriteBatches batches = tracestore.storage.WriteBatches.create();
+    SplittableRandom random = new SplittableRandom(2);
+    java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
+    AtomicLong spans = new AtomicLong();
+    long t0 = System.nanoTime();
+    long end = t0 + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      tracestore.storage.WriteBatch b =
+          batches.toBatch(tracestore.ingest.otlp.OtlpDecoder.decode(request(random, 100), SpanLimits.DEFAULTS).spans());
+      slots.acquire();
+      storage.writer().write(b).whenComplete((v, e) -> {
+        if (e == null) spans.addAndGet(b.spanCount());
+        slots.release();
+      });
+    }
+    slots.acquire(inFlight);
+    double elapsed = (System.nanoTime() - t0) / 1e9;
+    storage.close();
+    System.out.printf("raw %s: %.0f spans/s (batches of 100 spans, %d writes in flight, encoding on the caller thread)%n",
+        backend, spans.get() / elapsed, inFlight);
   }
 
   static Storage open(String backend) throws Exception {

@@ -63,6 +63,8 @@ public final class IngestPipeline implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
+  /** Batches split per request after a permanent failure, written before new work; guarded by lock. */
+  private final ArrayDeque<Batch> isolated = new ArrayDeque<>();
   private final AtomicLong pendingBytes = new AtomicLong();
   private boolean closed; // guarded by lock
 
@@ -161,6 +163,47 @@ public final class IngestPipeline implements AutoCloseable {
     return new RejectedException(reason, message, config.retryAfter());
   }
 
+  /**
+   * Queues one batch per request part of {@code b} for the batcher, ahead of new work. Their bytes
+   * stay pending: together they are {@code b}'s.
+   */
+  private void split(Batch b) {
+    List<Batch> parts = new ArrayList<>(b.owners.size());
+    int at = 0;
+    for (int i = 0; i < b.owners.size(); i++) {
+      Batch part = new Batch();
+      for (int j = 0; j < b.counts.get(i); j++, at++) {
+        part.add(b.owners.get(i), b.spans.get(at), SpanSize.estimate(b.spans.get(at)));
+      }
+      parts.add(part);
+    }
+    lock.lock();
+    try {
+      isolated.addAll(parts);
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Batch pollIsolated() {
+    lock.lock();
+    try {
+      return isolated.pollFirst();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean hasIsolated() {
+    lock.lock();
+    try {
+      return !isolated.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Frees a write slot and wakes the batcher, which may hold a partial batch for it. */
   private void releasePermit() {
     writePermits.release();
@@ -233,7 +276,7 @@ public final class IngestPipeline implements AutoCloseable {
   private Request take(long waitNanos, boolean haveBatch) throws InterruptedException {
     lock.lock();
     try {
-      while (queue.isEmpty() && !closed) {
+      while (queue.isEmpty() && isolated.isEmpty() && !closed) {
         if (haveBatch && writePermits.availablePermits() > 0) return null;
         if (waitNanos <= 0) return null;
         waitNanos = notEmpty.awaitNanos(waitNanos);
@@ -247,7 +290,7 @@ public final class IngestPipeline implements AutoCloseable {
   private boolean drained() {
     lock.lock();
     try {
-      return closed && queue.isEmpty();
+      return closed && queue.isEmpty() && isolated.isEmpty();
     } finally {
       lock.unlock();
     }
@@ -263,6 +306,11 @@ public final class IngestPipeline implements AutoCloseable {
         Request current = null;
         int offset = 0;
         while (true) {
+          Batch retry = pollIsolated();
+          if (retry != null) {
+            write(retry);
+            continue;
+          }
           if (current == null) {
             long wait =
                 batch.isEmpty() ? TimeUnit.DAYS.toNanos(1) : batch.flushAtNanos - System.nanoTime();
@@ -281,9 +329,15 @@ public final class IngestPipeline implements AutoCloseable {
           if (offset == current.spans.size()) current = null;
           if (batch.isFull() || System.nanoTime() - batch.flushAtNanos >= 0) flush();
         }
-        // Every accepted span is in a write now; wait until all writes have ended.
+        // Every accepted span is in a write now; wait until all writes have ended. A write that
+        // failed meanwhile may have split its batch: then write those parts too.
         writePermits.acquire(config.maxConcurrentWrites());
+        boolean more = hasIsolated();
         writePermits.release(config.maxConcurrentWrites());
+        if (more) {
+          run();
+          return;
+        }
         closeFuture.complete(null);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -298,6 +352,10 @@ public final class IngestPipeline implements AutoCloseable {
     private void flush() throws InterruptedException {
       Batch b = batch;
       batch = new Batch();
+      write(b);
+    }
+
+    private void write(Batch b) throws InterruptedException {
       long skipped = b.dropFinished();
       if (skipped > 0) pendingBytes.addAndGet(-skipped);
       if (b.isEmpty()) return;
@@ -307,9 +365,13 @@ public final class IngestPipeline implements AutoCloseable {
       try {
         w = new BatchWrite(encoder.encode(b.spans), b);
       } catch (RuntimeException e) {
-        LOG.warn("cannot encode a batch of {} spans", b.spans.size(), e);
-        pendingBytes.addAndGet(-b.bytes);
-        b.fail(e, "invalid");
+        if (b.owners.size() > 1) {
+          split(b); // find the request that cannot be encoded; the others still get written
+        } else {
+          LOG.warn("cannot encode a batch of {} spans", b.spans.size(), e);
+          pendingBytes.addAndGet(-b.bytes);
+          b.fail(e, "invalid");
+        }
         releasePermit();
         return;
       }
@@ -464,7 +526,12 @@ public final class IngestPipeline implements AutoCloseable {
           return;
         }
         Throwable cause = unwrap(error);
-        if (isRetryable(cause) && batch.anyLive()) {
+        if (!batch.anyLive()) {
+          // Every request of this batch already has its answer (deadline): nobody waits for it.
+          finished(batch);
+          return;
+        }
+        if (isRetryable(cause)) {
           batch.failedAttempt(cause);
           long delay = backoffNanos(attempts);
           if (System.nanoTime() + delay - batch.earliestDeadline() < 0) {
@@ -473,11 +540,19 @@ public final class IngestPipeline implements AutoCloseable {
               scheduler.schedule(BatchWrite.this::attempt, delay, TimeUnit.NANOSECONDS);
               return;
             } catch (RejectedExecutionException shuttingDown) {
-              // fall through: fail below
+              // the pipeline is stopping: leave the answer to the deadline
             }
           }
           // No time left for another try: the deadline timers answer these requests.
           finished(batch);
+          return;
+        }
+        if (batch.owners.size() > 1) {
+          // One request may poison a batch shared with others: write each request's part alone.
+          LOG.info("a write of {} spans from {} requests failed ({}); writing each request alone",
+              batch.spans.size(), batch.owners.size(), cause.toString());
+          split(batch);
+          releasePermit();
           return;
         }
         LOG.warn("a write of {} spans failed and is not retried", batch.spans.size(), cause);

@@ -246,6 +246,62 @@ class IngestPipelineTest {
   }
 
   @Test
+  void aRequestThatPoisonsASharedBatchFailsAloneAndTheOthersAreStored() throws Exception {
+    FlakyWriter gate = new FlakyWriter(store.writer()).close();
+    List<Span> poison = spans(1, 3);
+    TraceId bad = poison.get(0).traceId();
+    tracestore.storage.SpanWriter refusesPoison =
+        b ->
+            b.chunks().stream().anyMatch(c -> c.traceId().equals(bad))
+                ? CompletableFuture.failedFuture(StorageException.permanent("value too long for column", null))
+                : gate.write(b);
+    start(refusesPoison, config().maxBatchSpans(1000).maxConcurrentWrites(1).build());
+    CompletionStage<Void> first = pipeline.submit(spans(1, 1));
+    until(() -> gate.calls.get() == 1); // the slot is busy: the next three share one batch
+    List<Span> before = spans(2, 2);
+    List<Span> after = spans(2, 2);
+    CompletionStage<Void> a = pipeline.submit(before);
+    CompletionStage<Void> p = pipeline.submit(poison);
+    CompletionStage<Void> c = pipeline.submit(after);
+    gate.open();
+    await(first);
+    await(a);
+    await(c);
+    assertThat(failure(p)).hasMessage("value too long for column");
+    assertThat(stored(before)).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(stored(after)).containsExactlyInAnyOrderElementsOf(after);
+    assertThat(stored(poison)).isEmpty();
+    assertThat(pipeline.pendingBytes()).isZero();
+  }
+
+  @Test
+  void aRequestThatCannotBeEncodedFailsAloneAndTheOthersAreStored() throws Exception {
+    FlakyWriter gate = new FlakyWriter(store.writer()).close();
+    List<Span> poison = spans(1, 2);
+    TraceId bad = poison.get(0).traceId();
+    BatchEncoder real = encoder;
+    BatchEncoder refusing =
+        spans -> {
+          for (Span s : spans) {
+            if (s.traceId().equals(bad)) throw new IllegalArgumentException("cannot encode " + bad);
+          }
+          return real.encode(spans);
+        };
+    pipeline = IngestPipeline.start(gate, refusing, config().maxBatchSpans(1000).maxConcurrentWrites(1).build(), new IngestMetrics(registry));
+    CompletionStage<Void> first = pipeline.submit(spans(1, 1));
+    until(() -> gate.calls.get() == 1);
+    List<Span> good = spans(3, 1);
+    CompletionStage<Void> p = pipeline.submit(poison);
+    CompletionStage<Void> g = pipeline.submit(good);
+    gate.open();
+    await(first);
+    await(g);
+    assertThat(failure(p)).isInstanceOf(IllegalArgumentException.class).hasMessage("cannot encode " + bad);
+    assertThat(stored(good)).containsExactlyInAnyOrderElementsOf(good);
+    assertThat(counter("tracestore.ingest.requests.rejected", "reason", "invalid")).isEqualTo(1);
+  }
+
+  @Test
   void aFullQueueRefusesAndTheAcceptedRequestsAreAllStored() throws Exception {
     FlakyWriter writer = new FlakyWriter(store.writer()).close();
     List<Span> sample = spans(1, 5);
