@@ -64,10 +64,10 @@ public final class PeerCeilings {
         PreparedStatement insert = session.prepare("INSERT INTO peer_raw.chunks (trace_id, chunk_id, min_start,"
             + " max_end, span_count, payload) VALUES (?, ?, ?, ?, ?, ?)");
         System.out.printf(Locale.ROOT, "[ceiling] Cassandra: warm-up %,d spans, then %,d...%n", spans / 4, spans);
-        CassandraWriteBenchmark.raw(session, insert, warm);
+        CassandraWriteBenchmark.raw(session, insert, warm, null);
         List<Long> pid = opts.containsKey("cassandra-pid") ? List.of(Long.parseLong(opts.get("cassandra-pid"))) : List.of();
         double cpu0 = proc.seconds(pid);
-        CassandraWriteBenchmark.Result r = CassandraWriteBenchmark.raw(session, insert, batches);
+        CassandraWriteBenchmark.Result r = CassandraWriteBenchmark.raw(session, insert, batches, null);
         double cpu = proc.seconds(pid) - cpu0;
         out.put("cassandra.spansPerSecond", PeerLoad.fmt(r.spansPerSecond()));
         out.put("cassandra.rowsPerSecond", PeerLoad.fmt(r.rowsPerSecond()));

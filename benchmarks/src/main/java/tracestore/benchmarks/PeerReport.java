@@ -159,8 +159,9 @@ public final class PeerReport {
     Properties atZk = load("atrest-zipkin");
     b.append("### Bytes at rest (the same spans in the same Cassandra, after `nodetool flush` + `compact`)\n\n");
     b.append(String.format(Locale.ROOT,
-        "Both servers received the same fixed dataset over Zipkin v2 JSON (`PeerLoad --total-spans %s`, seed %s, at"
-            + " %s spans/s, a rate Zipkin stores without loss here); sizes are `du` of each keyspace's SSTables.%n%n",
+        "Both servers received the same fixed dataset over Zipkin v2 JSON (`PeerLoad --total-spans %s`, seed %s,"
+            + " paced at %s spans/s so that Zipkin can keep up; the read-back fraction says how far each did). Bytes are"
+            + " the keyspace's SSTable files (`du`), divided by the spans stored (acknowledged x read-back fraction).%n%n",
         m.getProperty("restSpans", "?"), m.getProperty("restSeed", "?"), m.getProperty("restRate", "?")));
     b.append("| keyspace | spans stored | bytes | B/span | vs Zipkin |\n|---|---:|---:|---:|---:|\n");
     double bpsTs = num(atTs, "bytesPerSpan");
