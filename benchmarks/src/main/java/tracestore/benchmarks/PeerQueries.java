@@ -30,6 +30,8 @@ import java.util.Map;
  */
 public final class PeerQueries {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Non-200 answers so far; the first three are printed. */
+  private static int notOk;
 
   private PeerQueries() {}
 
@@ -126,11 +128,12 @@ public final class PeerQueries {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  /** The parsed JSON answer, or null on a non-200 (printed once per URL kind). */
+  /** The parsed JSON answer, or null on a non-200 (the first few are printed). */
   private static JsonNode get(HttpClient http, String url) throws Exception {
     HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
         HttpResponse.BodyHandlers.ofByteArray());
     if (r.statusCode() != 200) {
+      if (++notOk > 3) return null;
       System.err.println("HTTP " + r.statusCode() + " for " + url + ": "
           + new String(r.body(), StandardCharsets.UTF_8).lines().findFirst().orElse(""));
       return null;
