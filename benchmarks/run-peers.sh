@@ -7,7 +7,7 @@
 # TRACESTORE_TEST_PG_URL). Every process it starts is stopped on exit.
 #
 #   benchmarks/run-peers.sh [--duration 60s] [--warmup 10s] [--connections 8]
-#       [--spans-per-request 100] [--rest-spans 150000] [--rest-rate 4000] [--verify 500]
+#       [--spans-per-request 100] [--rest-spans 150000] [--rest-rate 3000] [--verify 500]
 #       [--ceiling-spans 300000] [--skip-build] [--no-report] [--only LIST]
 #
 # --only takes a comma-separated subset of: ceilings, ts-cassandra, zipkin-cassandra, zipkin-mem,
@@ -22,7 +22,7 @@ WARMUP=10s
 CONNECTIONS=8
 SPANS_PER_REQUEST=100
 REST_SPANS=150000
-REST_RATE=4000
+REST_RATE=3000
 VERIFY=500
 CEILING_SPANS=300000
 BUILD=1
