@@ -1,0 +1,275 @@
+package tracestore.storage.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import tracestore.storage.Chunk;
+import tracestore.storage.OperationIndexEntry;
+import tracestore.storage.OverCapacityException;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.SpanWriter;
+import tracestore.storage.StorageException;
+import tracestore.storage.TagIndexEntry;
+import tracestore.storage.WriteBatch;
+import tracestore.storage.WriteBatches;
+import tracestore.storage.model.TraceId;
+
+/**
+ * Writes each batch in one transaction on the backend's own bounded executor, and completes the
+ * returned stage from that executor after COMMIT. The caller's thread only validates and
+ * deduplicates. When the executor's queue is full the stage fails at once with {@link
+ * OverCapacityException}. SQLite, which has a single writer, commits the batches waiting for it
+ * together (group commit, see {@link #drainGroup()}).
+ */
+final class JdbcSpanWriter implements SpanWriter {
+  private final DataSource dataSource;
+  private final Dialect dialect;
+  private final ExecutorService executor;
+  private final Partitions partitions; // null for SQLite
+  private final NameCache names;
+
+  private final RowInsert<Chunk> insertChunks = Inserts.chunks();
+  private final IndexRows indexRows;
+  /** Batches waiting for SQLite's single writer (group commit); null: one transaction per batch. */
+  private final ArrayBlockingQueue<Pending> group;
+  static final int MAX_GROUP = 16;
+  private final Map<Name.Type, RowInsert<Name>> insertNames = new EnumMap<>(Name.Type.class);
+
+  JdbcSpanWriter(DataSource dataSource, Dialect dialect, ExecutorService executor,
+      Partitions partitions,
+      NameCache names, IndexRows indexRows, int groupCapacity) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.executor = executor;
+    this.partitions = partitions;
+    this.names = names;
+    this.indexRows = indexRows;
+    this.group = groupCapacity > 0 ? new ArrayBlockingQueue<>(groupCapacity) : null;
+    for (Name.Type t : Name.Type.values()) insertNames.put(t, Inserts.names(t));
+  }
+
+  @Override
+  public CompletionStage<Void> write(WriteBatch batch) {
+    if (batch == null) throw new IllegalArgumentException("batch == null");
+    WriteBatches.validate(batch);
+    Rows rows = Rows.of(batch);
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    if (rows.isEmpty()) {
+      done.complete(null);
+      return done;
+    }
+    List<Name> newNames = new ArrayList<>();
+    for (Name n : rows.names) if (!names.contains(n)) newNames.add(n);
+    Pending p = new Pending(rows, newNames, done);
+    try {
+      if (group == null) {
+        executor.execute(() -> runAlone(p));
+      } else {
+        if (!group.offer(p)) throw new RejectedExecutionException("group commit queue is full");
+        executor.execute(this::drainGroup); // the executor's queue is larger, never rejects here
+      }
+    } catch (RejectedExecutionException e) {
+      if (executor.isShutdown()) {
+        done.completeExceptionally(StorageException.permanent(
+            dialect.name() + " storage is closed; no write is accepted", e));
+        return done;
+      }
+      done.completeExceptionally(new OverCapacityException(
+          dialect.name() + " writer is saturated: every connection is busy and the write queue is"
+              + " full; retry later", e));
+    }
+    return done;
+  }
+
+  /** A validated batch waiting for the writer. */
+  private record Pending(Rows rows, List<Name> newNames, CompletableFuture<Void> done) {}
+
+  /** One batch, one transaction. */
+  private void runAlone(Pending p) {
+    try {
+      commit(List.of(p));
+      p.done().complete(null);
+    } catch (Throwable e) {
+      p.done().completeExceptionally(Failures.classify(
+          "writing a batch of " + p.rows().chunks.size() + " chunks to " + dialect.name(), e));
+      if (e instanceof Error err && !(e instanceof AssertionError)) throw err;
+    }
+  }
+
+  /**
+   * SQLite's group commit: the single writer takes every batch waiting (up to {@link
+   * #MAX_GROUP}) and commits them in one transaction, then acknowledges each. A commit there costs
+   * about the pages the transaction dirtied, and batches share most index pages, so this is where
+   * SQLite's write rate comes from (BENCHMARKS.md). If the group fails, each batch is retried in a
+   * transaction of its own, so one bad batch cannot fail the others.
+   */
+  private void drainGroup() {
+    List<Pending> batch = new ArrayList<>();
+    group.drainTo(batch, MAX_GROUP);
+    if (batch.isEmpty()) return; // an earlier drain took this task's batch
+    if (batch.size() == 1) {
+      runAlone(batch.get(0));
+      return;
+    }
+    try {
+      commit(batch);
+    } catch (Throwable e) {
+      if (e instanceof Error err && !(e instanceof AssertionError)) throw err;
+      for (Pending p : batch) runAlone(p);
+      return;
+    }
+    for (Pending p : batch) p.done().complete(null);
+  }
+
+  /**
+   * Writes the batches in one transaction. When a row finds no partition (SQLState 23514: another
+   * instance's retention dropped a day this one still believed existed), forgets those days,
+   * recreates them and tries once more.
+   */
+  private void commit(List<Pending> batches) throws SQLException {
+    try {
+      commitOnce(batches);
+    } catch (SQLException e) {
+      if (partitions == null || !"23514".equals(e.getSQLState())) throw e;
+      for (Pending p : batches) partitions.forget(p.rows().days);
+      commitOnce(batches);
+    }
+  }
+
+  /** Writes the batches in one transaction; adds their names to the cache after COMMIT. */
+  private void commitOnce(List<Pending> batches) throws SQLException {
+    List<Name> newNames = new ArrayList<>();
+    for (Pending p : batches) {
+      if (partitions != null) partitions.ensure(p.rows().days);
+      newNames.addAll(p.newNames());
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (Pending p : batches) writeRows(c, p.rows());
+        if (!newNames.isEmpty()) writeNames(c, new ArrayList<>(new LinkedHashSet<>(newNames)));
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+    names.addAll(newNames);
+  }
+
+  /** Index rows only for traces whose chunk is new: a replayed batch adds nothing. */
+  private void writeRows(Connection c, Rows rows) throws SQLException {
+    Set<TraceId> fresh = new HashSet<>();
+    insertChunks.insertAll(c, dialect, rows.chunks, Inserts.RETURNING_TRACE_ID,
+        rs -> fresh.add(dialect.readTraceId(rs, 1)));
+    if (fresh.size() == rows.traces) {
+      indexRows.write(c, rows.service, rows.operation, rows.tag);
+    } else if (!fresh.isEmpty()) {
+      indexRows.write(c, only(rows.service, fresh, ServiceIndexEntry::traceId),
+          only(rows.operation, fresh, OperationIndexEntry::traceId),
+          only(rows.tag, fresh, TagIndexEntry::traceId));
+    }
+  }
+
+  private static <E> List<E> only(List<E> entries, Set<TraceId> traces, Function<E, TraceId> id) {
+    List<E> out = new ArrayList<>();
+    for (E e : entries) if (traces.contains(id.apply(e))) out.add(e);
+    return out;
+  }
+
+  /**
+   * Inserts names in one global order (type, then text, then kind), as chunks are: two batches that
+   * share new keys then lock them in the same order and cannot deadlock.
+   */
+  private void writeNames(Connection c, List<Name> newNames) throws SQLException {
+    Map<Name.Type, List<Name>> byType = new EnumMap<>(Name.Type.class);
+    List<Name> sorted = new ArrayList<>(newNames);
+    sorted.sort(Name.ORDER);
+    for (Name n : sorted) byType.computeIfAbsent(n.type(), t -> new ArrayList<>()).add(n);
+    for (Map.Entry<Name.Type, List<Name>> e : byType.entrySet()) {
+      insertNames.get(e.getKey()).insertAll(c, dialect, e.getValue());
+    }
+  }
+
+  private static void rollbackQuietly(Connection c, Throwable cause) {
+    try {
+      c.rollback();
+    } catch (SQLException | RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  /** A batch validated and deduplicated by each table's key, with its names and days. */
+  static final class Rows {
+    final List<Chunk> chunks;
+    final List<ServiceIndexEntry> service;
+    final List<OperationIndexEntry> operation;
+    final List<TagIndexEntry> tag;
+    final Set<Name> names = new LinkedHashSet<>();
+    final Set<Long> days = new TreeSet<>();
+    int traces;
+
+    private Rows(List<Chunk> chunks, List<ServiceIndexEntry> service,
+        List<OperationIndexEntry> operation, List<TagIndexEntry> tag) {
+      this.chunks = chunks;
+      this.service = service;
+      this.operation = operation;
+      this.tag = tag;
+    }
+
+    boolean isEmpty() {
+      return chunks.isEmpty() && service.isEmpty() && operation.isEmpty() && tag.isEmpty();
+    }
+
+    /** Deduplicates an already validated batch ({@link WriteBatches#validate}). */
+    static Rows of(WriteBatch batch) {
+      Map<List<Object>, Chunk> chunks = new LinkedHashMap<>();
+      for (Chunk c : batch.chunks()) {
+        chunks.putIfAbsent(List.of(c.traceId(), c.chunkId()), c);
+      }
+      // Entries are values: equal ones are one row (SQLite's keys would refuse a second anyway).
+      List<Chunk> ordered = new ArrayList<>(chunks.values());
+      ordered.sort(Comparator.comparing(Chunk::traceId).thenComparingLong(Chunk::chunkId));
+      Rows rows = new Rows(ordered,
+          List.copyOf(new LinkedHashSet<>(batch.serviceEntries())),
+          List.copyOf(new LinkedHashSet<>(batch.operationEntries())),
+          List.copyOf(new LinkedHashSet<>(batch.tagEntries())));
+      Set<TraceId> traces = new HashSet<>();
+      for (Chunk c : rows.chunks) traces.add(c.traceId());
+      rows.traces = traces.size();
+      for (Chunk c : rows.chunks) rows.days.add(Partitions.dayOf(c.minStartEpochNanos()));
+      for (ServiceIndexEntry e : rows.service) {
+        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        rows.names.add(new Name(Name.Type.SERVICE, e.service(), "", 0));
+      }
+      for (OperationIndexEntry e : rows.operation) {
+        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        rows.names.add(new Name(Name.Type.OPERATION, e.service(), e.operation(), e.kind().ordinal()));
+      }
+      for (TagIndexEntry e : rows.tag) {
+        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        if (TagIndexEntry.REMOTE_SERVICE_KEY.equals(e.key())) {
+          rows.names.add(new Name(Name.Type.REMOTE_SERVICE, e.service(), e.value(), 0));
+        }
+        rows.names.add(new Name(Name.Type.TAG, e.key(), e.value(), 0));
+      }
+      return rows;
+    }
+  }
+}
