@@ -454,7 +454,7 @@ public final class QueryLatencyBenchmark {
     }
     s.append('\n');
     for (String n : notes) s.append("- ").append(n).append('\n');
-    s.append("\nTo reproduce (from the root; about 15 to 25 minutes on a busy 2-core machine):\n\n```\n"
+    s.append("\nTo reproduce (from the root; about 10 minutes after the build on a busy 2-core machine):\n\n```\n"
         + "./mvnw -q -B -pl benchmarks -am package -DskipTests\n" + command + "\n```\n");
     s.append(END).append('\n');
     return s.toString();
