@@ -1,0 +1,510 @@
+package tracestore.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import tracestore.storage.Chunk;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.TagIndexEntry;
+import tracestore.storage.WriteBatch;
+import tracestore.storage.WriteBatches;
+import tracestore.storage.jdbc.JdbcStorage;
+import tracestore.storage.model.Span;
+import tracestore.storage.model.TraceId;
+
+/**
+ * The PostgreSQL and SQLite figures of BENCHMARKS.md, in one run on one dataset of realistic
+ * traces ({@link RealisticTraces}), batched as ingest batches them (whole traces, about 500 spans a
+ * batch, index entries derived by {@link WriteBatches} with the default policy):
+ *
+ * <ol>
+ *   <li>the raw PostgreSQL ceiling: binary COPY of the same chunk rows (same bytes) into an
+ *       unindexed, unpartitioned table, with as many connections as our writer;
+ *   <li>our write path: {@link JdbcStorage#writer()} with all indexes, spans/s, and its ratio to
+ *       the ceiling;
+ *   <li>bytes at rest per span on PostgreSQL: pg_total_relation_size of every partition (heap,
+ *       TOAST and indexes) of the raw tables, plus the name tables;
+ *   <li>index rows by COPY versus multi-row INSERT (the choice the backend makes);
+ *   <li>tag search by a normalized tag table versus a GIN index over per-(trace, service) tag
+ *       arrays: load time, size and search latency on the same entries;
+ *   <li>the same ceiling and write path for SQLite.
+ * </ol>
+ *
+ * Run: {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests && java -Xmx6g -cp
+ * benchmarks/target/benchmarks.jar tracestore.benchmarks.JdbcBenchmark [pgSpans] [sqliteSpans]}.
+ * The PostgreSQL URL comes from {@code TRACESTORE_TEST_PG_URL} (default: the local test server);
+ * it creates and drops schemas named {@code bench_*}.
+ */
+public final class JdbcBenchmark {
+  static final int BATCH_SPANS = 500;
+  static final int CONNECTIONS = 4;
+  static final int IN_FLIGHT = 2 * CONNECTIONS;
+
+  private final String url;
+  private final Map<String, String> report = new LinkedHashMap<>();
+
+  JdbcBenchmark(String url) {
+    this.url = url;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int pgSpans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    int sqliteSpans = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
+    String url = System.getenv().getOrDefault(
+        "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    new JdbcBenchmark(url).run(pgSpans, sqliteSpans);
+  }
+
+  void run(int pgSpans, int sqliteSpans) throws Exception {
+    // Times near now, so the backend's partitions ahead already cover most of them.
+    long start = (System.currentTimeMillis() - 3_600_000L) * 1_000_000L;
+    long t0 = System.nanoTime();
+    List<WriteBatch> batches = batches(new RealisticTraces(20261125L, start), pgSpans);
+    int spans = 0;
+    long chunkBytes = 0;
+    long service = 0;
+    long operation = 0;
+    long tag = 0;
+    for (WriteBatch b : batches) {
+      spans += b.spanCount();
+      for (Chunk c : b.chunks()) chunkBytes += c.payload().length;
+      service += b.serviceEntries().size();
+      operation += b.operationEntries().size();
+      tag += b.tagEntries().size();
+    }
+    put("dataset", String.format(Locale.ROOT,
+        "%,d spans in %,d batches (%,d chunks); per span: %.1f B of chunk payload, %.2f service,"
+            + " %.2f operation and %.2f tag index rows; derived in %.1f s",
+        spans, batches.size(), batches.stream().mapToInt(b -> b.chunks().size()).sum(),
+        chunkBytes / (double) spans, service / (double) spans, operation / (double) spans,
+        tag / (double) spans, (System.nanoTime() - t0) / 1e9));
+
+    double ceiling = pgCeiling(batches, spans);
+    double ours = pgOurs(batches, spans, JdbcStorage.IndexLoad.COPY, "bench_ours", true);
+    put("PostgreSQL ratio", String.format(Locale.ROOT, "%.0f%% of the raw ceiling", 100 * ours / ceiling));
+
+    List<WriteBatch> head = batches.subList(0, Math.min(batches.size(), 400));
+    int headSpans = head.stream().mapToInt(WriteBatch::spanCount).sum();
+    pgOurs(head, headSpans, JdbcStorage.IndexLoad.COPY, "bench_copy", false);
+    pgOurs(head, headSpans, JdbcStorage.IndexLoad.INSERT, "bench_insert", false);
+
+    tagIndexComparison(batches);
+
+    List<WriteBatch> small = batches(new RealisticTraces(7L, start), sqliteSpans);
+    int smallSpans = small.stream().mapToInt(WriteBatch::spanCount).sum();
+    double sqliteCeiling = sqliteCeiling(small, smallSpans);
+    double sqliteOurs = sqliteOurs(small, smallSpans);
+    put("SQLite ratio", String.format(Locale.ROOT, "%.0f%% of the raw ceiling", 100 * sqliteOurs / sqliteCeiling));
+
+    StringBuilder out = new StringBuilder("| measure | result |\n|---|---|\n");
+    report.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    System.out.println();
+    System.out.print(out);
+    Path file = Path.of("target", "jdbc-benchmark.md");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out.toString());
+  }
+
+  static List<WriteBatch> batches(RealisticTraces traces, int totalSpans) {
+    WriteBatches derive = WriteBatches.create();
+    List<WriteBatch> out = new ArrayList<>();
+    List<Span> batch = new ArrayList<>();
+    for (List<Span> trace : traces.traces(totalSpans)) {
+      batch.addAll(trace);
+      if (batch.size() >= BATCH_SPANS) {
+        out.add(derive.toBatch(batch));
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) out.add(derive.toBatch(batch));
+    return out;
+  }
+
+  // ---- PostgreSQL
+
+  double pgCeiling(List<WriteBatch> batches, int spans) throws Exception {
+    freshSchema("bench_raw");
+    exec("CREATE TABLE bench_raw.raw_chunks (trace_id uuid NOT NULL, chunk_id bigint NOT NULL,"
+        + " start_ns bigint NOT NULL, end_ns bigint NOT NULL, span_count integer NOT NULL,"
+        + " payload bytea NOT NULL)");
+    AtomicInteger next = new AtomicInteger();
+    long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < CONNECTIONS; i++) {
+      done.add(pool.submit(() -> {
+        try (Connection c = DriverManager.getConnection(url)) {
+          c.setAutoCommit(false);
+          var copy = c.unwrap(PGConnection.class).getCopyAPI();
+          for (int b; (b = next.getAndIncrement()) < batches.size(); ) {
+            byte[] rows = binaryCopy(batches.get(b).chunks());
+            CopyIn in = copy.copyIn("COPY bench_raw.raw_chunks FROM STDIN (FORMAT binary)");
+            in.writeToCopy(rows, 0, rows.length);
+            in.endCopy();
+            c.commit();
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) f.get();
+    pool.shutdown();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double rate = spans / seconds;
+    long bytes = size("SELECT pg_total_relation_size('bench_raw.raw_chunks')");
+    put("PostgreSQL raw ceiling (binary COPY of the chunk rows, no index)", String.format(Locale.ROOT,
+        "%,.0f spans/s (%.1f s); %.1f B/span at rest", rate, seconds, bytes / (double) spans));
+    dropSchema("bench_raw");
+    return rate;
+  }
+
+  double pgOurs(List<WriteBatch> batches, int spans, JdbcStorage.IndexLoad load, String schema,
+      boolean full) throws Exception {
+    freshSchema(schema);
+    double rate;
+    try (JdbcStorage storage = JdbcStorage.newBuilder().postgres(url).schema(schema).migrate(true)
+        .writeConnections(CONNECTIONS).indexLoad(load).build()) {
+      rate = writeAll(storage, batches, spans);
+    }
+    String label = full
+        ? "PostgreSQL our write path (JdbcStorage, all indexes, index rows by COPY)"
+        : "PostgreSQL index rows by " + load + " (first " + String.format(Locale.ROOT, "%,d", spans)
+            + " spans)";
+    put(label, String.format(Locale.ROOT, "%,.0f spans/s", rate));
+    if (full) {
+      exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".service_index, " + schema
+          + ".operation_index, " + schema + ".tag_index");
+      StringBuilder parts = new StringBuilder();
+      long total = 0;
+      for (String t : List.of("chunks", "service_index", "operation_index", "tag_index")) {
+        long b = size("SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('" + schema
+            + '.' + t + "')");
+        total += b;
+        parts.append(String.format(Locale.ROOT, "%s %.1f, ", t, b / (double) spans));
+      }
+      long names = size("SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN"
+          + " pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '" + schema + "'"
+          + " AND c.relkind = 'r' AND c.relname LIKE '%names'");
+      total += names;
+      put("PostgreSQL bytes at rest per span (tables + indexes + TOAST, after VACUUM)",
+          String.format(Locale.ROOT, "%.1f B/span: %snames %.1f", total / (double) spans, parts,
+              names / (double) spans));
+    }
+    dropSchema(schema);
+    return rate;
+  }
+
+  static double writeAll(JdbcStorage storage, List<WriteBatch> batches, int spans) throws Exception {
+    Semaphore inFlight = new Semaphore(IN_FLIGHT);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long t0 = System.nanoTime();
+    for (WriteBatch b : batches) {
+      inFlight.acquire();
+      storage.writer().write(b).whenComplete((v, e) -> {
+        if (e != null) failure.compareAndSet(null, e);
+        inFlight.release();
+      });
+    }
+    inFlight.acquire(IN_FLIGHT);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (failure.get() != null) throw new IllegalStateException("a write failed", failure.get());
+    return spans / seconds;
+  }
+
+  /**
+   * Tag search two ways over the same tag entries: the normalized table the backend uses (one row
+   * per trace, service, key and value; b-tree on service, key, value, start) and a GIN index over
+   * one row per (trace, service) holding its tags as a {@code key=value} text array.
+   */
+  void tagIndexComparison(List<WriteBatch> batches) throws Exception {
+    freshSchema("bench_tags");
+    exec("CREATE TABLE bench_tags.tag_n (service text NOT NULL, tag_key text NOT NULL,"
+        + " tag_value text NOT NULL, start_ns bigint NOT NULL, trace_id uuid NOT NULL)");
+    exec("CREATE INDEX ON bench_tags.tag_n (service, tag_key, tag_value, start_ns, trace_id)");
+    exec("CREATE TABLE bench_tags.tag_g (service text NOT NULL, start_ns bigint NOT NULL,"
+        + " trace_id uuid NOT NULL, tags text[] NOT NULL)");
+    exec("CREATE INDEX ON bench_tags.tag_g (service, start_ns)");
+    exec("CREATE INDEX ON bench_tags.tag_g USING gin (tags)");
+
+    // The same entries: normalized rows, and per (trace, service) arrays of key=value.
+    StringBuilder normalized = new StringBuilder();
+    StringBuilder arrays = new StringBuilder();
+    List<String[]> probes = new ArrayList<>();
+    Map<String, Integer> frequency = new LinkedHashMap<>();
+    for (WriteBatch b : batches) {
+      Map<String, List<TagIndexEntry>> byTraceService = new LinkedHashMap<>();
+      for (TagIndexEntry e : b.tagEntries()) {
+        normalized.append(text(e.service())).append('\t').append(text(e.key())).append('\t')
+            .append(text(e.value())).append('\t').append(e.startEpochNanos()).append('\t')
+            .append(uuid(e.traceId())).append('\n');
+        byTraceService.computeIfAbsent(e.traceId() + "/" + e.service(), k -> new ArrayList<>()).add(e);
+        frequency.merge(e.service() + '\u0001' + e.key() + '\u0001' + e.value(), 1, Integer::sum);
+      }
+      for (List<TagIndexEntry> group : byTraceService.values()) {
+        TagIndexEntry first = group.get(0);
+        long min = group.stream().mapToLong(TagIndexEntry::startEpochNanos).min().orElseThrow();
+        arrays.append(text(first.service())).append('\t').append(min).append('\t')
+            .append(uuid(first.traceId())).append("\t{");
+        for (int i = 0; i < group.size(); i++) {
+          if (i > 0) arrays.append(',');
+          String kv = group.get(i).key() + '=' + group.get(i).value();
+          arrays.append('"').append(text(kv.replace("\\", "\\\\").replace("\"", "\\\""))).append('"');
+        }
+        arrays.append("}\n");
+      }
+    }
+    long tn = copyText("COPY bench_tags.tag_n FROM STDIN", normalized);
+    long tg = copyText("COPY bench_tags.tag_g FROM STDIN", arrays);
+    exec("VACUUM ANALYZE bench_tags.tag_n");
+    exec("VACUUM ANALYZE bench_tags.tag_g");
+    long sizeN = size("SELECT pg_total_relation_size('bench_tags.tag_n')");
+    long sizeG = size("SELECT pg_total_relation_size('bench_tags.tag_g')");
+
+    // Probes: rare, middling and common key=value pairs of one service.
+    List<Map.Entry<String, Integer>> sorted = new ArrayList<>(frequency.entrySet());
+    sorted.sort(Map.Entry.comparingByValue());
+    for (double q : new double[] {0.1, 0.5, 0.9, 0.99, 0.999}) {
+      String[] p = sorted.get((int) (q * (sorted.size() - 1))).getKey().split("\u0001", -1);
+      probes.add(p);
+    }
+    long[] range = timeRange(batches);
+    double latN = medianMillis(probes, "SELECT trace_id, min(start_ns) AS ts FROM bench_tags.tag_n"
+        + " WHERE service = ? AND tag_key = ? AND tag_value = ? AND start_ns BETWEEN ? AND ?"
+        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, false);
+    double latG = medianMillis(probes, "SELECT trace_id, min(start_ns) AS ts FROM bench_tags.tag_g"
+        + " WHERE service = ? AND tags @> ARRAY[?]::text[] AND start_ns BETWEEN ? AND ?"
+        + " GROUP BY trace_id ORDER BY ts DESC LIMIT 20", range, true);
+    int tagRows = batches.stream().mapToInt(b -> b.tagEntries().size()).sum();
+    put("tag index, normalized table (kept)", String.format(Locale.ROOT,
+        "load %,.0f rows/s (%.1f s); %.1f B/span; search median %.2f ms", tagRows / (tn / 1e9),
+        tn / 1e9, sizeN / (double) spanCount(batches), latN));
+    put("tag index, GIN over per-(trace, service) arrays", String.format(Locale.ROOT,
+        "load %.1f s for the same entries; %.1f B/span; search median %.2f ms", tg / 1e9,
+        sizeG / (double) spanCount(batches), latG));
+    dropSchema("bench_tags");
+  }
+
+  double medianMillis(List<String[]> probes, String sql, long[] range, boolean gin)
+      throws SQLException {
+    List<Double> times = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection(url); PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int round = 0; round < 7; round++) {
+        for (String[] p : probes) {
+          int i = 1;
+          ps.setString(i++, p[0]);
+          if (gin) {
+            ps.setString(i++, p[1] + '=' + p[2]);
+          } else {
+            ps.setString(i++, p[1]);
+            ps.setString(i++, p[2]);
+          }
+          ps.setLong(i++, range[0]);
+          ps.setLong(i, range[1]);
+          long t0 = System.nanoTime();
+          int rows = 0;
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) rows++;
+          }
+          if (rows == 0) throw new IllegalStateException("probe found nothing: " + Arrays.toString(p));
+          if (round > 1) times.add((System.nanoTime() - t0) / 1e6);
+        }
+      }
+    }
+    times.sort(null);
+    return times.get(times.size() / 2);
+  }
+
+  // ---- SQLite
+
+  double sqliteCeiling(List<WriteBatch> batches, int spans) throws Exception {
+    Path dir = Files.createTempDirectory("bench-sqlite-raw");
+    Path file = dir.resolve("raw.db");
+    long t0;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+      try (Statement s = c.createStatement()) {
+        s.execute("PRAGMA journal_mode=WAL");
+        s.execute("PRAGMA synchronous=FULL");
+        s.execute("CREATE TABLE raw_chunks (trace_id BLOB, chunk_id INTEGER, start_ns INTEGER,"
+            + " end_ns INTEGER, span_count INTEGER, payload BLOB)");
+      }
+      c.setAutoCommit(false);
+      t0 = System.nanoTime();
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO raw_chunks VALUES (?, ?, ?, ?, ?, ?)")) {
+        for (WriteBatch b : batches) {
+          for (Chunk ch : b.chunks()) {
+            ps.setBytes(1, ch.traceId().toBytes());
+            ps.setLong(2, ch.chunkId());
+            ps.setLong(3, ch.minStartEpochNanos());
+            ps.setLong(4, ch.maxEndEpochNanos());
+            ps.setInt(5, ch.spanCount());
+            ps.setBytes(6, ch.payload());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+          c.commit();
+        }
+      }
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double rate = spans / seconds;
+    put("SQLite raw ceiling (same chunk rows, unindexed table, one transaction per batch, WAL,"
+        + " synchronous=FULL)", String.format(Locale.ROOT, "%,.0f spans/s (%.1f s); %.1f B/span",
+        rate, seconds, fileBytes(dir) / (double) spans));
+    deleteTree(dir);
+    return rate;
+  }
+
+  double sqliteOurs(List<WriteBatch> batches, int spans) throws Exception {
+    Path dir = Files.createTempDirectory("bench-sqlite-ours");
+    double rate;
+    try (JdbcStorage storage = JdbcStorage.newBuilder().sqlite(dir.resolve("tracestore.db"))
+        .migrate(true).build()) {
+      rate = writeAll(storage, batches, spans);
+    }
+    put("SQLite our write path (JdbcStorage, all indexes)", String.format(Locale.ROOT,
+        "%,.0f spans/s on %,d spans; %.1f B/span (file incl. WAL)", rate, spans,
+        fileBytes(dir) / (double) spans));
+    deleteTree(dir);
+    return rate;
+  }
+
+  // ---- helpers
+
+  static int spanCount(List<WriteBatch> batches) {
+    return batches.stream().mapToInt(WriteBatch::spanCount).sum();
+  }
+
+  static long[] timeRange(List<WriteBatch> batches) {
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (WriteBatch b : batches) {
+      for (ServiceIndexEntry e : b.serviceEntries()) {
+        min = Math.min(min, e.startEpochNanos());
+        max = Math.max(max, e.startEpochNanos());
+      }
+    }
+    return new long[] {min, max};
+  }
+
+  static byte[] binaryCopy(List<Chunk> chunks) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeBytes("PGCOPY\n");
+    out.write(new byte[] {(byte) 0xff, '\r', '\n', 0});
+    out.writeInt(0);
+    out.writeInt(0);
+    for (Chunk c : chunks) {
+      out.writeShort(6);
+      out.writeInt(16);
+      out.writeLong(c.traceId().high());
+      out.writeLong(c.traceId().low());
+      out.writeInt(8);
+      out.writeLong(c.chunkId());
+      out.writeInt(8);
+      out.writeLong(c.minStartEpochNanos());
+      out.writeInt(8);
+      out.writeLong(c.maxEndEpochNanos());
+      out.writeInt(4);
+      out.writeInt(c.spanCount());
+      out.writeInt(c.payload().length);
+      out.write(c.payload());
+    }
+    out.writeShort(-1);
+    return bytes.toByteArray();
+  }
+
+  long copyText(String sql, StringBuilder rows) throws SQLException, IOException {
+    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+    long t0 = System.nanoTime();
+    try (Connection c = DriverManager.getConnection(url)) {
+      c.unwrap(PGConnection.class).getCopyAPI()
+          .copyIn(sql, new java.io.ByteArrayInputStream(bytes));
+    }
+    return System.nanoTime() - t0;
+  }
+
+  static String text(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '\\' -> b.append("\\\\");
+        case '\t' -> b.append("\\t");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\u0000' -> b.append(' ');
+        default -> b.append(ch);
+      }
+    }
+    return b.toString();
+  }
+
+  static String uuid(TraceId id) {
+    return String.format(Locale.ROOT, "%016x%016x", id.high(), id.low());
+  }
+
+  void freshSchema(String schema) throws SQLException {
+    dropSchema(schema);
+    exec("CREATE SCHEMA " + schema);
+  }
+
+  void dropSchema(String schema) throws SQLException {
+    exec("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+  }
+
+  void exec(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  long size(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  static long fileBytes(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path p : files.toList()) Files.deleteIfExists(p);
+    }
+    Files.deleteIfExists(dir);
+  }
+
+  void put(String key, String value) {
+    report.put(key, value);
+    System.out.println(key + ": " + value);
+    System.out.flush();
+  }
+}

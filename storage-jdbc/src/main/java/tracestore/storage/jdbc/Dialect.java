@@ -1,0 +1,53 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import tracestore.storage.model.TraceId;
+
+/**
+ * What differs between PostgreSQL and SQLite. Everything else (table names, columns, statements)
+ * is shared. Implementations are stateless.
+ */
+interface Dialect {
+  /** Short name for messages: "PostgreSQL" or "SQLite". */
+  String name();
+
+  /** Binds a trace id in its stored form (uuid or 16-byte blob). */
+  void bindTraceId(PreparedStatement ps, int index, TraceId id) throws SQLException;
+
+  /** Reads a trace id bound by {@link #bindTraceId}. */
+  TraceId readTraceId(ResultSet rs, int index) throws SQLException;
+
+  /** Binds a name or tag text; see {@link PostgresDialect#setText} for why it may be escaped. */
+  default void setText(PreparedStatement ps, int index, String text) throws SQLException {
+    ps.setString(index, text);
+  }
+
+  /** Reads text bound by {@link #setText}. */
+  default String getText(ResultSet rs, int index) throws SQLException {
+    return rs.getString(index);
+  }
+
+  /**
+   * The subquery of one tag predicate, yielding (trace_id, ts) per trace, and its parameters added
+   * to {@code params} in order: service, key, value, then the time range.
+   */
+  String tagPredicate(java.util.List<Object> params, String service, String key, String value,
+      long from, long to);
+
+  /** The conflict clause of index-row inserts, with a leading space, or empty when none. */
+  String indexConflictClause();
+
+  /** SQL for the smallest of one or more expressions (LEAST, or SQLite's many-argument min). */
+  String least(java.util.List<String> expressions);
+
+  /** SQL for a true boolean literal as stored in the error column. */
+  String trueLiteral();
+
+  /** The most bind parameters one statement may carry. */
+  int maxParameters();
+
+  /** Whether raw tables are partitioned by day and need partitions created ahead. */
+  boolean partitioned();
+}

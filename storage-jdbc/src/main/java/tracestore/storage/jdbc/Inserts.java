@@ -1,0 +1,117 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import tracestore.storage.Chunk;
+import tracestore.storage.OperationIndexEntry;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.TagIndexEntry;
+
+/**
+ * The write statements of the raw and name tables, each its SQL next to its binder. Replays are
+ * idempotent: chunks are keyed by (trace id, chunk id) and {@code DO NOTHING} on conflict, and a
+ * trace's index rows are written only when its chunk was new (see {@link JdbcSpanWriter}). On
+ * SQLite, whose index tables key the whole entry, index rows also {@code DO NOTHING}; on
+ * PostgreSQL they have no unique key and no conflict clause.
+ */
+final class Inserts {
+  private Inserts() {}
+
+  static RowInsert<Chunk> chunks() {
+    return new RowInsert<>(
+        "chunks (trace_id, chunk_id, start_ns, end_ns, span_count, payload)", 6,
+        " ON CONFLICT DO NOTHING") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, Chunk c) throws SQLException {
+        d.bindTraceId(ps, i++, c.traceId());
+        ps.setLong(i++, c.chunkId());
+        ps.setLong(i++, c.minStartEpochNanos());
+        ps.setLong(i++, c.maxEndEpochNanos());
+        ps.setInt(i++, c.spanCount());
+        ps.setBytes(i++, c.payload());
+        return i;
+      }
+    };
+  }
+
+  /** Which chunks were new: the returned trace ids. */
+  static final String RETURNING_TRACE_ID = " RETURNING trace_id";
+
+  static RowInsert<ServiceIndexEntry> serviceIndex(Dialect d) {
+    return new RowInsert<>(
+        "service_index (service, start_ns, trace_id, duration_ns, error)", 5,
+        d.indexConflictClause()) {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, ServiceIndexEntry e) throws SQLException {
+        d.setText(ps, i++, e.service());
+        ps.setLong(i++, e.startEpochNanos());
+        d.bindTraceId(ps, i++, e.traceId());
+        ps.setLong(i++, e.durationNanos());
+        ps.setBoolean(i++, e.error());
+        return i;
+      }
+    };
+  }
+
+  static RowInsert<OperationIndexEntry> operationIndex(Dialect d) {
+    return new RowInsert<>(
+        "operation_index (service, operation, start_ns, trace_id, kind, duration_ns)", 6,
+        d.indexConflictClause()) {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, OperationIndexEntry e) throws SQLException {
+        d.setText(ps, i++, e.service());
+        d.setText(ps, i++, e.operation());
+        ps.setLong(i++, e.startEpochNanos());
+        d.bindTraceId(ps, i++, e.traceId());
+        ps.setShort(i++, (short) e.kind().ordinal());
+        ps.setLong(i++, e.durationNanos());
+        return i;
+      }
+    };
+  }
+
+  static RowInsert<TagIndexEntry> tagIndex(Dialect d) {
+    return new RowInsert<>(
+        "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, d.indexConflictClause()) {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
+        d.setText(ps, i++, e.service());
+        d.setText(ps, i++, e.key());
+        d.setText(ps, i++, e.value());
+        ps.setLong(i++, e.startEpochNanos());
+        d.bindTraceId(ps, i++, e.traceId());
+        return i;
+      }
+    };
+  }
+
+  /** PostgreSQL's tag rows ({@link TagRows}): the elements as a text[] parameter. */
+  static RowInsert<TagRows.Row> tagArrays() {
+    return new RowInsert<>("tag_index (start_ns, trace_id, tags)", 3, "") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, TagRows.Row row) throws SQLException {
+        ps.setLong(i++, row.startEpochNanos());
+        d.bindTraceId(ps, i++, row.traceId());
+        String[] elements = new String[row.elements().size()];
+        for (int k = 0; k < elements.length; k++) {
+          elements[k] = PostgresDialect.escape(row.elements().get(k));
+        }
+        ps.setArray(i++, ps.getConnection().createArrayOf("text", elements));
+        return i;
+      }
+    };
+  }
+
+  /** A name row: up to three text parts and an optional kind, per {@link Name.Type}. */
+  static RowInsert<Name> names(Name.Type type) {
+    return new RowInsert<>(type.tableAndColumns, type.columns, " ON CONFLICT DO NOTHING") {
+      @Override
+      int bind(Dialect d, PreparedStatement ps, int i, Name n) throws SQLException {
+        d.setText(ps, i++, n.a());
+        if (type.columns > 1) d.setText(ps, i++, n.b());
+        if (type == Name.Type.OPERATION) ps.setShort(i++, (short) n.kind());
+        return i;
+      }
+    };
+  }
+}

@@ -1,0 +1,304 @@
+package tracestore.storage.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import tracestore.storage.DependencyLink;
+import tracestore.storage.OverCapacityException;
+import tracestore.storage.Rollup;
+import tracestore.storage.RollupStore;
+import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.model.Span;
+import tracestore.storage.model.SpanKind;
+
+/** Retention's view of the JDBC backend. Writes run on the writer's executor. Thread-safe. */
+final class JdbcRollupStore implements RollupStore {
+  static final String SCAN_RAW =
+      "SELECT payload FROM chunks WHERE start_ns >= ? AND start_ns < ? ORDER BY start_ns";
+  static final String UPSERT_ROLLUP =
+      "INSERT INTO rollups (service, operation, kind, bucket_ns, span_count, error_count,"
+          + " latency_sketch) VALUES (?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (service, bucket_ns, operation, kind) DO UPDATE SET"
+          + " span_count = excluded.span_count, error_count = excluded.error_count,"
+          + " latency_sketch = excluded.latency_sketch";
+  static final String SELECT_ROLLUPS =
+      "SELECT service, operation, kind, bucket_ns, span_count, error_count, latency_sketch"
+          + " FROM rollups WHERE bucket_ns >= ? AND bucket_ns < ?";
+  static final String UPSERT_LINK =
+      "INSERT INTO dependency_links (parent, child, bucket_ns, calls, errors) VALUES (?, ?, ?, ?, ?)"
+          + " ON CONFLICT (bucket_ns, parent, child) DO UPDATE SET calls = excluded.calls,"
+          + " errors = excluded.errors";
+  static final String SELECT_LINKS =
+      "SELECT parent, child, bucket_ns, calls, errors FROM dependency_links"
+          + " WHERE bucket_ns >= ? AND bucket_ns < ? ORDER BY bucket_ns, parent, child";
+  static final String SELECT_WATERMARK = "SELECT epoch_ns FROM watermarks WHERE job = ?";
+  static final String UPSERT_WATERMARK =
+      "INSERT INTO watermarks (job, epoch_ns) VALUES (?, ?)"
+          + " ON CONFLICT (job) DO UPDATE SET epoch_ns = excluded.epoch_ns";
+  /** Takes a free or lapsed lease, or renews our own; the update count says who holds it. */
+  static final String TAKE_LEASE =
+      "INSERT INTO leases (name, owner, expires_ns) VALUES (?, ?, ?)"
+          + " ON CONFLICT (name) DO UPDATE SET owner = excluded.owner,"
+          + " expires_ns = excluded.expires_ns"
+          + " WHERE leases.owner = excluded.owner OR leases.expires_ns < ?";
+  static final String RELEASE_LEASE = "DELETE FROM leases WHERE name = ? AND owner = ?";
+
+  /** Tables and key columns for SQLite's bounded retention deletes (no partitions there). */
+  static final List<String[]> SQLITE_RAW_KEYS = List.of(
+      new String[] {"chunks", "trace_id, chunk_id"},
+      new String[] {"service_index", "service, start_ns, trace_id"},
+      new String[] {"operation_index", "service, operation, start_ns, trace_id, kind"},
+      new String[] {"tag_index", "service, tag_key, tag_value, start_ns, trace_id"});
+  static final int SQLITE_DELETE_BATCH = 5_000;
+
+  private final DataSource writes;
+  private final DataSource reads;
+  private final Dialect dialect;
+  private final Executor executor;
+  private final Partitions partitions; // null for SQLite
+
+  JdbcRollupStore(DataSource writes, DataSource reads, Dialect dialect, Executor executor,
+      Partitions partitions) {
+    this.writes = writes;
+    this.reads = reads;
+    this.dialect = dialect;
+    this.executor = executor;
+    this.partitions = partitions;
+  }
+
+  @Override
+  public void scanRaw(long fromEpochNanos, long toEpochNanos, Consumer<List<Span>> chunkSpans) {
+    Objects.requireNonNull(chunkSpans, "chunkSpans == null");
+    try (Connection c = reads.getConnection()) {
+      c.setAutoCommit(false); // lets pgjdbc stream with a fetch size
+      try (PreparedStatement ps = c.prepareStatement(SCAN_RAW)) {
+        ps.setFetchSize(256);
+        ps.setLong(1, fromEpochNanos);
+        ps.setLong(2, toEpochNanos);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) chunkSpans.accept(ChunkDecoder.decode(rs.getBytes(1)));
+        }
+      } finally {
+        c.rollback();
+      }
+    } catch (SQLException e) {
+      throw Failures.classify("scanning raw chunks", e);
+    }
+  }
+
+  @Override
+  public CompletionStage<Void> writeRollups(List<Rollup> rollups) {
+    List<Rollup> copy = List.copyOf(rollups);
+    return inTransaction("writing " + copy.size() + " rollups", c -> {
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_ROLLUP)) {
+        for (Rollup r : copy) {
+          dialect.setText(ps, 1, r.service());
+          dialect.setText(ps, 2, r.operation());
+          ps.setShort(3, (short) r.kind().ordinal());
+          ps.setLong(4, r.bucketStartEpochNanos());
+          ps.setLong(5, r.count());
+          ps.setLong(6, r.errorCount());
+          ps.setBytes(7, r.latencySketch());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
+  @Override
+  public List<Rollup> readRollups(String service, long fromEpochNanos, long toEpochNanos) {
+    boolean any = service == null || service.isEmpty();
+    String sql = SELECT_ROLLUPS + (any ? "" : " AND service = ?")
+        + " ORDER BY bucket_ns, service, operation, kind";
+    List<Rollup> out = new ArrayList<>();
+    try (Connection c = reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, fromEpochNanos);
+      ps.setLong(2, toEpochNanos);
+      if (!any) dialect.setText(ps, 3, service);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Rollup(dialect.getText(rs, 1), dialect.getText(rs, 2), SpanKind.ofOrdinal(rs.getInt(3)),
+              rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
+        }
+      }
+    } catch (SQLException e) {
+      throw Failures.classify("reading rollups", e);
+    }
+    return out;
+  }
+
+  @Override
+  public CompletionStage<Void> writeLinks(List<DependencyLink> links) {
+    List<DependencyLink> copy = List.copyOf(links);
+    return inTransaction("writing " + copy.size() + " dependency links", c -> {
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_LINK)) {
+        for (DependencyLink l : copy) {
+          dialect.setText(ps, 1, l.parent());
+          dialect.setText(ps, 2, l.child());
+          ps.setLong(3, l.bucketStartEpochNanos());
+          ps.setLong(4, l.calls());
+          ps.setLong(5, l.errors());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
+  @Override
+  public List<DependencyLink> readLinks(long fromEpochNanos, long toEpochNanos) {
+    List<DependencyLink> out = new ArrayList<>();
+    try (Connection c = reads.getConnection();
+        PreparedStatement ps = c.prepareStatement(SELECT_LINKS)) {
+      ps.setLong(1, fromEpochNanos);
+      ps.setLong(2, toEpochNanos);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new DependencyLink(
+              dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        }
+      }
+    } catch (SQLException e) {
+      throw Failures.classify("reading dependency links", e);
+    }
+    return out;
+  }
+
+  @Override
+  public OptionalLong watermark(String job) {
+    Objects.requireNonNull(job, "job == null");
+    try (Connection c = reads.getConnection();
+        PreparedStatement ps = c.prepareStatement(SELECT_WATERMARK)) {
+      dialect.setText(ps, 1, job);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+      }
+    } catch (SQLException e) {
+      throw Failures.classify("reading the watermark of " + job, e);
+    }
+  }
+
+  @Override
+  public void setWatermark(String job, long epochNanos) {
+    Objects.requireNonNull(job, "job == null");
+    update("setting the watermark of " + job, UPSERT_WATERMARK, ps -> {
+      dialect.setText(ps, 1, job);
+      ps.setLong(2, epochNanos);
+    });
+  }
+
+  /** Lease times come from this JVM's clock; hosts sharing a database should run NTP. */
+  @Override
+  public boolean tryLease(String name, String owner, Duration ttl) {
+    Objects.requireNonNull(name, "name == null");
+    Objects.requireNonNull(owner, "owner == null");
+    if (ttl == null || ttl.isNegative() || ttl.isZero()) {
+      throw new IllegalArgumentException("lease ttl must be positive, got " + ttl);
+    }
+    long now = System.currentTimeMillis() * 1_000_000L;
+    int[] updated = new int[1];
+    update("taking lease " + name, TAKE_LEASE, ps -> {
+      dialect.setText(ps, 1, name);
+      dialect.setText(ps, 2, owner);
+      ps.setLong(3, now + ttl.toNanos());
+      ps.setLong(4, now);
+    }, updated);
+    return updated[0] == 1;
+  }
+
+  @Override
+  public void releaseLease(String name, String owner) {
+    update("releasing lease " + name, RELEASE_LEASE, ps -> {
+      dialect.setText(ps, 1, name);
+      dialect.setText(ps, 2, owner);
+    });
+  }
+
+  @Override
+  public long deleteRawBefore(long epochNanos) {
+    try {
+      if (partitions != null) return partitions.dropBefore(epochNanos);
+      return deleteRowsBefore(epochNanos);
+    } catch (SQLException e) {
+      throw Failures.classify("deleting raw data before " + epochNanos, e);
+    }
+  }
+
+  /** SQLite: deletes in bounded transactions of {@link #SQLITE_DELETE_BATCH} rows per table. */
+  private long deleteRowsBefore(long epochNanos) throws SQLException {
+    long deleted = 0;
+    try (Connection c = writes.getConnection()) {
+      for (String[] t : SQLITE_RAW_KEYS) {
+        String sql = "DELETE FROM " + t[0] + " WHERE (" + t[1] + ") IN (SELECT " + t[1] + " FROM "
+            + t[0] + " WHERE start_ns < ? LIMIT " + SQLITE_DELETE_BATCH + ')';
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          int n;
+          do {
+            ps.setLong(1, epochNanos);
+            n = ps.executeUpdate();
+            deleted += n;
+          } while (n == SQLITE_DELETE_BATCH);
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private interface Binder {
+    void bind(PreparedStatement ps) throws SQLException;
+  }
+
+  private interface Work {
+    void run(Connection c) throws SQLException;
+  }
+
+  private void update(String doing, String sql, Binder binder) {
+    update(doing, sql, binder, new int[1]);
+  }
+
+  private void update(String doing, String sql, Binder binder, int[] updated) {
+    try (Connection c = writes.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      binder.bind(ps);
+      updated[0] = ps.executeUpdate();
+    } catch (SQLException e) {
+      throw Failures.classify(doing, e);
+    }
+  }
+
+  private CompletionStage<Void> inTransaction(String doing, Work work) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      executor.execute(() -> {
+        try (Connection c = writes.getConnection()) {
+          c.setAutoCommit(false);
+          try {
+            work.run(c);
+            c.commit();
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          }
+          done.complete(null);
+        } catch (Throwable e) {
+          done.completeExceptionally(Failures.classify(doing, e));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(new OverCapacityException(doing + ": the writer is saturated", e));
+    }
+    return done;
+  }
+}

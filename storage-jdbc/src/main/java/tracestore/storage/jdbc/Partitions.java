@@ -1,0 +1,148 @@
+package tracestore.storage.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * Daily range partitions of the PostgreSQL raw tables ({@link #TABLES}). A day is a UTC day; its
+ * partition {@code <table>_pYYYYMMDD} holds {@code start_ns} in [midnight, next midnight).
+ *
+ * <p>Partitions are created ahead of time (today and the next days) at startup and on a timer, and
+ * on demand before a batch whose start times fall on a day not yet known. Creation runs in its own
+ * short transaction under a transaction-scoped advisory lock, so several instances can race safely.
+ * Retention drops whole days ({@link #dropBefore}) instead of deleting rows. Thread-safe.
+ */
+final class Partitions {
+  static final List<String> TABLES = List.of("chunks", "service_index", "operation_index", "tag_index");
+  static final long NANOS_PER_DAY = 86_400L * 1_000_000_000L;
+  private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+  /** Serializes partition DDL between instances: a fixed advisory lock key ("tracestore partitions"). */
+  private static final long LOCK_KEY = 0x7472_6163_6570_6172L;
+
+  static final String LIST_SQL =
+      "SELECT c.relname FROM pg_inherits i"
+          + " JOIN pg_class c ON c.oid = i.inhrelid"
+          + " JOIN pg_class p ON p.oid = i.inhparent"
+          + " JOIN pg_namespace n ON n.oid = p.relnamespace"
+          + " WHERE p.relname = ? AND n.nspname = current_schema()";
+
+  private final DataSource dataSource;
+  /** Days (epoch day numbers) whose partitions exist for every table. */
+  private final Set<Long> knownDays = ConcurrentHashMap.newKeySet();
+
+  Partitions(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  static long dayOf(long epochNanos) {
+    return Math.floorDiv(epochNanos, NANOS_PER_DAY);
+  }
+
+  /** Makes sure the partitions of every day in {@code days} exist. Cheap when they are known. */
+  void ensure(Collection<Long> days) throws SQLException {
+    List<Long> missing = new ArrayList<>();
+    for (Long d : days) if (!knownDays.contains(d)) missing.add(d);
+    if (missing.isEmpty()) return;
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+        for (long day : new TreeSet<>(missing)) {
+          for (String table : TABLES) {
+            s.execute("CREATE TABLE IF NOT EXISTS " + partitionName(table, day) + " PARTITION OF "
+                + table + " FOR VALUES FROM (" + day * NANOS_PER_DAY + ") TO ("
+                + (day + 1) * NANOS_PER_DAY + ')');
+          }
+        }
+        c.commit();
+      } catch (SQLException e) {
+        c.rollback();
+        throw e;
+      }
+    }
+    knownDays.addAll(missing);
+  }
+
+  /** Creates today's partitions and those of the next {@code daysAhead} days (UTC). */
+  void ensureAhead(long nowEpochNanos, int daysAhead) throws SQLException {
+    long today = dayOf(nowEpochNanos);
+    List<Long> days = new ArrayList<>();
+    for (long d = today; d <= today + daysAhead; d++) days.add(d);
+    ensure(days);
+  }
+
+  /** The days that have a chunks partition, ascending. */
+  List<Long> existingDays() throws SQLException {
+    List<Long> days = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(LIST_SQL)) {
+      ps.setString(1, "chunks");
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Long day = parseDay(rs.getString(1));
+          if (day != null) days.add(day);
+        }
+      }
+    }
+    days.sort(null);
+    return days;
+  }
+
+  /**
+   * Drops the partitions of every day that ends at or before {@code epochNanos}. Returns the number
+   * of days dropped.
+   */
+  long dropBefore(long epochNanos) throws SQLException {
+    long firstKept = Math.floorDiv(epochNanos, NANOS_PER_DAY); // a day d ends at (d+1)*NANOS_PER_DAY
+    long dropped = 0;
+    for (long day : existingDays()) {
+      if (day >= firstKept) break;
+      try (Connection c = dataSource.getConnection()) {
+        c.setAutoCommit(false);
+        try (Statement s = c.createStatement()) {
+          s.execute("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")");
+          for (String table : TABLES) s.execute("DROP TABLE IF EXISTS " + partitionName(table, day));
+          c.commit();
+        } catch (SQLException e) {
+          c.rollback();
+          throw e;
+        }
+      }
+      knownDays.remove(day);
+      dropped++;
+    }
+    return dropped;
+  }
+
+  /** Forgets what is known, e.g. after the tables were dropped and recreated. */
+  void forget() {
+    knownDays.clear();
+  }
+
+  static String partitionName(String table, long epochDay) {
+    return table + "_p" + LocalDate.ofEpochDay(epochDay).format(SUFFIX);
+  }
+
+  private static Long parseDay(String relname) {
+    int p = relname.lastIndexOf("_p");
+    if (p < 0) return null;
+    try {
+      return LocalDate.parse(relname.substring(p + 2), SUFFIX).toEpochDay();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tracestore.storage.SearchCursor;
+import tracestore.storage.SearchRequest;
+import tracestore.storage.TagIndexEntry;
+import tracestore.storage.model.TraceId;
+
+/**
+ * The SQL of one search and its bound values. Every value the caller gave (names, tag keys and
+ * values, times, durations, the cursor) is a bind parameter, never spliced into the text.
+ *
+ * <p>Each predicate of the request is one subquery over its own index, an index range scan bounded
+ * by its leading columns (service, key and value, or operation) and the time range, that yields
+ * per trace the earliest start of a satisfying entry:
+ *
+ * <ul>
+ *   <li>operation (with the duration bounds): {@code operation_index};
+ *   <li>each tag, and the remote service as the tag {@code peer.service}: {@code tag_index}
+ *       (a GIN lookup on PostgreSQL, a primary-key range on SQLite; see {@link
+ *       Dialect#tagPredicate});
+ *   <li>duration without operation, errorOnly, or nothing else: {@code service_index}.
+ * </ul>
+ *
+ * The subqueries are joined on trace id (an AND); a hit's start is the earliest of them, as
+ * {@link SearchRequest} defines. Hits are ordered by start then trace id, both descending, and the
+ * cursor continues strictly after its position.
+ */
+final class SearchQuery {
+  final String sql;
+  private final List<Object> params;
+
+  private SearchQuery(String sql, List<Object> params) {
+    this.sql = sql;
+    this.params = params;
+  }
+
+  static SearchQuery of(SearchRequest r, SearchCursor cursor, int fetchLimit, Dialect d) {
+    List<Object> p = new ArrayList<>();
+    List<String> subqueries = new ArrayList<>();
+    String service = r.service();
+    boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
+
+    if (!r.operation().isEmpty()) {
+      StringBuilder q = new StringBuilder(
+          "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
+              + " WHERE service = ? AND operation = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(service);
+      p.add(r.operation());
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      appendDuration(q, p, r);
+      subqueries.add(q.append(" GROUP BY trace_id").toString());
+    }
+    List<Map.Entry<String, String>> tags = new ArrayList<>(r.tags().entrySet());
+    if (!r.remoteService().isEmpty()) {
+      tags.add(Map.entry(TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
+    }
+    for (Map.Entry<String, String> tag : tags) {
+      subqueries.add(d.tagPredicate(
+          p, service, tag.getKey(), tag.getValue(), r.startEpochNanos(), r.endEpochNanos()));
+    }
+    if (duration && r.operation().isEmpty()) {
+      StringBuilder q = new StringBuilder(
+          "SELECT trace_id, min(start_ns) AS ts FROM service_index"
+              + " WHERE service = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(service);
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      appendDuration(q, p, r);
+      subqueries.add(q.append(" GROUP BY trace_id").toString());
+    }
+    if (r.errorOnly() || subqueries.isEmpty()) {
+      StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM service_index WHERE ");
+      if (!service.isEmpty()) {
+        q.append("service = ? AND ");
+        p.add(service);
+      }
+      q.append("start_ns >= ? AND start_ns <= ?");
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
+      subqueries.add(q.append(" GROUP BY trace_id").toString());
+    }
+
+    StringBuilder sql = new StringBuilder(256 + 160 * subqueries.size());
+    List<String> starts = new ArrayList<>();
+    sql.append("SELECT trace_id, ts FROM (SELECT p0.trace_id AS trace_id, ");
+    for (int i = 0; i < subqueries.size(); i++) starts.add("p" + i + ".ts");
+    sql.append(d.least(starts)).append(" AS ts FROM ");
+    for (int i = 0; i < subqueries.size(); i++) {
+      if (i > 0) sql.append(" JOIN ");
+      sql.append('(').append(subqueries.get(i)).append(") p").append(i);
+      if (i > 0) sql.append(" ON p").append(i).append(".trace_id = p0.trace_id");
+    }
+    sql.append(") hits");
+    if (cursor != null) {
+      sql.append(" WHERE (ts < ? OR (ts = ? AND trace_id < ?))");
+      p.add(cursor.startEpochNanos());
+      p.add(cursor.startEpochNanos());
+      p.add(cursor.traceId());
+    }
+    sql.append(" ORDER BY ts DESC, trace_id DESC LIMIT ?");
+    p.add(fetchLimit);
+    return new SearchQuery(sql.toString(), p);
+  }
+
+  /** Per entry, as the contract defines: min <= duration, and duration <= max unless max is 0. */
+  private static void appendDuration(StringBuilder q, List<Object> p, SearchRequest r) {
+    if (r.minDurationNanos() != 0) {
+      q.append(" AND duration_ns >= ?");
+      p.add(r.minDurationNanos());
+    }
+    if (r.maxDurationNanos() != 0) {
+      q.append(" AND duration_ns <= ?");
+      p.add(r.maxDurationNanos());
+    }
+  }
+
+  void bind(PreparedStatement ps, Dialect d) throws SQLException {
+    int i = 1;
+    for (Object o : params) {
+      if (o instanceof String s) {
+        d.setText(ps, i++, s);
+      } else if (o instanceof Long l) {
+        ps.setLong(i++, l);
+      } else if (o instanceof Integer n) {
+        ps.setInt(i++, n);
+      } else if (o instanceof TraceId t) {
+        d.bindTraceId(ps, i++, t);
+      } else {
+        throw new IllegalStateException("unexpected parameter " + o);
+      }
+    }
+  }
+}

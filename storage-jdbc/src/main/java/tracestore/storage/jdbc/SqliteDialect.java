@@ -1,0 +1,66 @@
+package tracestore.storage.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import tracestore.storage.model.TraceId;
+
+/** SQLite: trace ids as 16-byte blobs (memcmp order equals {@link TraceId} order), no partitions. */
+final class SqliteDialect implements Dialect {
+  static final SqliteDialect INSTANCE = new SqliteDialect();
+
+  private SqliteDialect() {}
+
+  @Override
+  public String name() {
+    return "SQLite";
+  }
+
+  @Override
+  public void bindTraceId(PreparedStatement ps, int index, TraceId id) throws SQLException {
+    ps.setBytes(index, id.toBytes());
+  }
+
+  @Override
+  public TraceId readTraceId(ResultSet rs, int index) throws SQLException {
+    return TraceId.fromBytes(rs.getBytes(index));
+  }
+
+  /** A range of the tag table's primary key (service, key, value, start). */
+  @Override
+  public String tagPredicate(java.util.List<Object> params, String service, String key,
+      String value, long from, long to) {
+    params.add(service);
+    params.add(key);
+    params.add(value);
+    params.add(from);
+    params.add(to);
+    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE service = ? AND tag_key = ?"
+        + " AND tag_value = ? AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
+  }
+
+  @Override
+  public String indexConflictClause() {
+    return " ON CONFLICT DO NOTHING";
+  }
+
+  @Override
+  public String least(java.util.List<String> expressions) {
+    return expressions.size() == 1 ? expressions.get(0) : "min(" + String.join(", ", expressions) + ')';
+  }
+
+  @Override
+  public String trueLiteral() {
+    return "1";
+  }
+
+  @Override
+  public int maxParameters() {
+    return 32_766;
+  }
+
+  @Override
+  public boolean partitioned() {
+    return false;
+  }
+}

@@ -1,0 +1,80 @@
+package tracestore.storage.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static tracestore.storage.contract.TestObjects.MILLI;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tracestore.schema.TestDatabases;
+import tracestore.storage.SearchRequest;
+import tracestore.storage.WriteBatches;
+import tracestore.storage.contract.TestObjects;
+import tracestore.storage.model.Span;
+
+/** Daily partitions: created ahead at startup, on demand for other days, dropped for retention. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class JdbcPostgresPartitionTest {
+  static final long DAY = Partitions.NANOS_PER_DAY;
+  JdbcStorage storage;
+  long today;
+
+  @BeforeAll
+  void open() {
+    storage = JdbcTestStorages.freshPostgres(JdbcPostgresPartitionTest.class);
+    today = Partitions.dayOf(System.currentTimeMillis() * 1_000_000L);
+  }
+
+  @AfterAll
+  void close() {
+    storage.close();
+    TestDatabases.dropPostgresSchema(TestDatabases.schemaFor(JdbcPostgresPartitionTest.class));
+  }
+
+  @Test
+  void todayAndTheNextDaysExistAfterStartup() throws Exception {
+    assertThat(storage.partitions().existingDays())
+        .contains(today, today + 1, today + 2, today + 3);
+  }
+
+  @Test
+  void aBatchOnAnUnknownDayCreatesItsPartition_andRetentionDropsWholeDays() throws Exception {
+    long oldDay = today - 40;
+    Span old = span(oldDay * DAY + 5_000 * MILLI);
+    Span recent = span(today * DAY + 5_000 * MILLI);
+    assertThat(storage.partitions().existingDays()).doesNotContain(oldDay);
+
+    storage.writer().write(WriteBatches.create().toBatch(List.of(old, recent)))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(storage.partitions().existingDays()).contains(oldDay);
+    assertThat(storage.reader().getTrace(old.traceId())).containsExactly(old);
+    assertThat(hits(old)).isEqualTo(1);
+
+    // Cut-off in the middle of yesterday: only whole days before it go, today's data stays.
+    long dropped = storage.rollups().deleteRawBefore((today - 1) * DAY + DAY / 2);
+    assertThat(dropped).isGreaterThanOrEqualTo(1);
+    assertThat(storage.partitions().existingDays()).doesNotContain(oldDay).contains(today);
+    assertThat(storage.reader().getTrace(old.traceId())).isEmpty();
+    assertThat(hits(old)).isZero();
+    assertThat(storage.reader().getTrace(recent.traceId())).containsExactly(recent);
+
+    // The dropped day comes back on demand if late data arrives for it.
+    storage.writer().write(WriteBatches.create().toBatch(List.of(old)))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(storage.reader().getTrace(old.traceId())).containsExactly(old);
+  }
+
+  int hits(Span s) {
+    return storage.reader().search(SearchRequest.newBuilder()
+        .timeRange(s.startEpochNanos() - 1, s.startEpochNanos() + 1).service(s.service()).build())
+        .hits().size();
+  }
+
+  static Span span(long start) {
+    return Span.newBuilder().traceId(TestObjects.newTraceId()).spanId(TestObjects.newSpanId())
+        .name("op").service("part-svc").startEpochNanos(start).durationNanos(MILLI).build();
+  }
+}
