@@ -40,6 +40,22 @@ public interface RollupStore {
     throw unsupported("readLinks");
   }
 
+  /**
+   * Writes by overwrite of the row keyed by (service, operation, bucket, trace id, reason): reruns
+   * are idempotent.
+   */
+  default CompletionStage<Void> writeExemplars(List<Exemplar> exemplars) {
+    throw unsupported("writeExemplars");
+  }
+
+  /**
+   * Exemplars of a service (any service when empty) with buckets in [from, to), nanoseconds since
+   * the epoch, ordered by bucket, service, operation, reason, trace id.
+   */
+  default List<Exemplar> readExemplars(String service, long fromEpochNanos, long toEpochNanos) {
+    throw unsupported("readExemplars");
+  }
+
   /** The last completed bucket end of a job, or empty when it never ran. */
   default OptionalLong watermark(String job) {
     throw unsupported("watermark");
