@@ -210,8 +210,8 @@ public final class AggregationJob {
   }
 
   private void write(BucketOutput out) {
-    join(store.writeRollups(out.rollups));
-    join(store.writeLinks(out.links));
+    if (!out.rollups.isEmpty()) join(store.writeRollups(out.rollups));
+    if (!out.links.isEmpty()) join(store.writeLinks(out.links));
     if (!out.exemplars.isEmpty()) join(store.writeExemplars(out.exemplars));
   }
 
