@@ -70,14 +70,13 @@ final class Inserts {
     };
   }
 
+  /** SQLite's tag rows: one per entry, the tag as its hash ({@link TagRows#hash}). */
   static RowInsert<TagIndexEntry> tagIndex(Dialect d) {
     return new RowInsert<>(
-        "tag_index (service, tag_key, tag_value, start_ns, trace_id)", 5, d.indexConflictClause()) {
+        "tag_index (tag_hash, start_ns, trace_id)", 3, d.indexConflictClause()) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
-        d.setText(ps, i++, e.service());
-        d.setText(ps, i++, e.key());
-        d.setText(ps, i++, e.value());
+        ps.setLong(i++, TagRows.hash(e.service(), e.key(), e.value()));
         ps.setLong(i++, e.startEpochNanos());
         d.bindTraceId(ps, i++, e.traceId());
         return i;
@@ -85,18 +84,14 @@ final class Inserts {
     };
   }
 
-  /** PostgreSQL's tag rows ({@link TagRows}): the elements as a text[] parameter. */
+  /** PostgreSQL's tag rows ({@link TagRows}): the hashes as a bigint[] parameter. */
   static RowInsert<TagRows.Row> tagArrays() {
     return new RowInsert<>("tag_index (start_ns, trace_id, tags)", 3, "") {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, TagRows.Row row) throws SQLException {
         ps.setLong(i++, row.startEpochNanos());
         d.bindTraceId(ps, i++, row.traceId());
-        String[] elements = new String[row.elements().size()];
-        for (int k = 0; k < elements.length; k++) {
-          elements[k] = PostgresDialect.escape(row.elements().get(k));
-        }
-        ps.setArray(i++, ps.getConnection().createArrayOf("text", elements));
+        ps.setArray(i++, ps.getConnection().createArrayOf("int8", row.hashes().toArray()));
         return i;
       }
     };

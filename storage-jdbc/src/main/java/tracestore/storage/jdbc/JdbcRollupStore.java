@@ -67,9 +67,9 @@ final class JdbcRollupStore implements RollupStore {
   /** Tables and key columns for SQLite's bounded retention deletes (no partitions there). */
   static final List<String[]> SQLITE_RAW_KEYS = List.of(
       new String[] {"chunks", "trace_id, chunk_id"},
-      new String[] {"service_index", "service, start_ns, trace_id"},
-      new String[] {"operation_index", "service, operation, start_ns, trace_id, kind"},
-      new String[] {"tag_index", "service, tag_key, tag_value, start_ns, trace_id"});
+      new String[] {"service_index", "service, start_ns, trace_id, duration_ns, error"},
+      new String[] {"operation_index", "service, operation, start_ns, trace_id, kind, duration_ns"},
+      new String[] {"tag_index", "tag_hash, start_ns, trace_id"});
   static final int SQLITE_DELETE_BATCH = 5_000;
 
   private final DataSource writes;

@@ -225,7 +225,7 @@ public final class JdbcStorage implements Storage {
     String password;
     String schema = "public";
     Path sqliteFile;
-    int writeConnections = 4;
+    int writeConnections = Math.max(2, Runtime.getRuntime().availableProcessors());
     int readConnections = 4;
     int writeQueueCapacity = 64;
     int partitionDaysAhead = 3;
@@ -264,7 +264,10 @@ public final class JdbcStorage implements Storage {
       return this;
     }
 
-    /** PostgreSQL write connections, which is also the number of writer threads (default 4). */
+    /**
+     * PostgreSQL write connections, which is also the number of writer threads (default: the
+     * number of cores, at least 2; more writers than cores measured slower, see BENCHMARKS.md).
+     */
     public Builder writeConnections(int n) {
       this.writeConnections = n;
       return this;
@@ -376,6 +379,10 @@ public final class JdbcStorage implements Storage {
       config.setJournalMode(SQLiteConfig.JournalMode.WAL);
       config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       config.setBusyTimeout((int) sqliteBusyTimeout.toMillis());
+      // SQLite's default page cache is 2 MiB; index inserts scatter over the b-trees, so a file of
+      // a few hundred MB thrashed it (the write rate fell 3x between 20k and 200k spans).
+      config.setCacheSize(-32_768); // KiB, per connection
+      config.setTempStore(SQLiteConfig.TempStore.MEMORY);
       SQLiteDataSource ds = new SQLiteDataSource(config);
       ds.setUrl("jdbc:sqlite:" + sqliteFile.toAbsolutePath());
       return ds;

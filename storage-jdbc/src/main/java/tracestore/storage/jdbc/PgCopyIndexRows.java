@@ -48,17 +48,14 @@ final class PgCopyIndexRows implements IndexRows {
       send(copy, COPY_OPERATION, b);
     }
     if (!tag.isEmpty()) {
-      StringBuilder array = new StringBuilder(256);
       for (TagRows.Row row : TagRows.group(tag)) {
         b.append(row.startEpochNanos()).append('\t');
-        uuid(b, row.traceId()).append('\t');
-        array.setLength(0);
-        array.append('{');
-        for (String element : row.elements()) {
-          if (array.length() > 1) array.append(',');
-          arrayElement(array, element);
+        uuid(b, row.traceId()).append("\t{");
+        for (int i = 0; i < row.hashes().size(); i++) {
+          if (i > 0) b.append(',');
+          b.append(row.hashes().get(i).longValue());
         }
-        copyEscape(b, array.append('}').toString()).append('\n'); // elements already NUL-escaped
+        b.append("}\n");
       }
       send(copy, COPY_TAG, b);
     }
@@ -74,18 +71,6 @@ final class PgCopyIndexRows implements IndexRows {
     } finally {
       if (in.isActive()) in.cancelCopy();
     }
-  }
-
-  /** An array literal element: quoted, with backslash and double quote escaped (NUL first). */
-  static void arrayElement(StringBuilder array, String element) {
-    String v = PostgresDialect.escape(element);
-    array.append('"');
-    for (int i = 0; i < v.length(); i++) {
-      char ch = v.charAt(i);
-      if (ch == '\\' || ch == '"') array.append('\\');
-      array.append(ch);
-    }
-    array.append('"');
   }
 
   /** A text field: the NUL escape of {@link PostgresDialect#escape}, then COPY's escapes. */

@@ -75,14 +75,14 @@ final class PostgresDialect implements Dialect {
     return b.toString();
   }
 
-  /** A GIN containment lookup of the service=key=value element ({@link TagRows}). */
+  /** A GIN containment lookup of the tag's hash ({@link TagRows}). */
   @Override
   public String tagPredicate(java.util.List<Object> params, String service, String key,
       String value, long from, long to) {
-    params.add(TagRows.element(service, key, value));
+    params.add(TagRows.hash(service, key, value));
     params.add(from);
     params.add(to);
-    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE tags @> ARRAY[?]::text[]"
+    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE tags @> ARRAY[?]::bigint[]"
         + " AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
   }
 

@@ -26,17 +26,15 @@ final class SqliteDialect implements Dialect {
     return TraceId.fromBytes(rs.getBytes(index));
   }
 
-  /** A range of the tag table's primary key (service, key, value, start). */
+  /** A range of the tag table's primary key (tag hash, start); see {@link TagRows#hash}. */
   @Override
   public String tagPredicate(java.util.List<Object> params, String service, String key,
       String value, long from, long to) {
-    params.add(service);
-    params.add(key);
-    params.add(value);
+    params.add(TagRows.hash(service, key, value));
     params.add(from);
     params.add(to);
-    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE service = ? AND tag_key = ?"
-        + " AND tag_value = ? AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
+    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE tag_hash = ?"
+        + " AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
   }
 
   @Override

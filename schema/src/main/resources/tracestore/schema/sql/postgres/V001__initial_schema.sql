@@ -70,16 +70,16 @@ COMMENT ON COLUMN operation_index.kind IS 'Span kind ordinal (see the file heade
 COMMENT ON COLUMN operation_index.duration_ns IS 'Longest duration of those spans in that batch, nanoseconds; filtered by minDuration/maxDuration.';
 
 CREATE TABLE tag_index (
-  start_ns  bigint NOT NULL,
-  trace_id  uuid   NOT NULL,
-  tags      text[] NOT NULL
+  start_ns  bigint   NOT NULL,
+  trace_id  uuid     NOT NULL,
+  tags      bigint[] NOT NULL
 ) PARTITION BY RANGE (start_ns);
 CREATE INDEX tag_index_tags_idx ON tag_index USING gin (tags);
-COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, start) per write batch, holding every indexable tag of that service in the trace whose earliest tagged span starts then; the remote service is the key peer.service. A GIN index over the tags; chosen over one b-tree row per tag by measurement (smaller and faster to load, see BENCHMARKS.md). Partitioned by day on start_ns.';
+COMMENT ON TABLE tag_index IS 'Search by tag: one row per (trace, service, start) per write batch, holding a hash of every indexable tag of that service in the trace whose earliest tagged span starts then; the remote service is the key peer.service. A GIN index over the hashes; chosen over one b-tree row per tag and over GIN on the tag text by measurement (see BENCHMARKS.md). Partitioned by day on start_ns.';
 COMMENT ON COLUMN tag_index.start_ns IS 'Earliest start of the spans carrying each of these tags in that batch, nanoseconds since the epoch.';
 COMMENT ON COLUMN tag_index.trace_id IS '128-bit trace id as 16 big-endian bytes.';
-COMMENT ON COLUMN tag_index.tags IS 'One element per tag: service, key and value joined by "=", with "\\" and "=" escaped by a backslash in service and key (so the split is unambiguous), the value truncated to the index policy''s bound.';
-COMMENT ON INDEX tag_index_tags_idx IS 'Finds the rows holding a service=key=value element.';
+COMMENT ON COLUMN tag_index.tags IS 'One element per tag: the XXH64 (seed 0x7467) of the UTF-8 of service, key and value joined by "=", with "\\" and "=" escaped by a backslash in service and key; the value truncated to the index policy''s bound. The names themselves are in tag_names.';
+COMMENT ON INDEX tag_index_tags_idx IS 'Finds the rows holding a tag hash.';
 
 CREATE TABLE service_names (
   service text NOT NULL PRIMARY KEY

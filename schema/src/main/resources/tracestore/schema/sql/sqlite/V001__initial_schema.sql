@@ -46,13 +46,12 @@ CREATE TABLE operation_index (
 
 CREATE TABLE tag_index (
   -- Search by tag: one row per (trace, service, key, value) per write batch, indexable keys only;
-  -- the remote service is the key peer.service.
-  service   TEXT    NOT NULL, -- service name of the tagged span
-  tag_key   TEXT    NOT NULL, -- tag key
-  tag_value TEXT    NOT NULL, -- tag value as text, truncated to the index policy's bound
+  -- the remote service is the key peer.service. The tag is stored as a hash (the names are in
+  -- tag_names), which made this table several times smaller than keying the text.
+  tag_hash  INTEGER NOT NULL, -- XXH64 (seed 0x7467) of the UTF-8 of service=key=value, '\' and '=' escaped by '\' in service and key
   start_ns  INTEGER NOT NULL, -- earliest start of the tagged spans in the batch, ns since the epoch
   trace_id  BLOB    NOT NULL, -- 128-bit trace id, 16 big-endian bytes
-  PRIMARY KEY (service, tag_key, tag_value, start_ns, trace_id)
+  PRIMARY KEY (tag_hash, start_ns, trace_id)
 ) WITHOUT ROWID;
 -- Retention deletes by time.
 CREATE INDEX tag_index_start_idx ON tag_index (start_ns);
