@@ -137,6 +137,19 @@ record NodeConfig(
     return args;
   }
 
+  /** Arguments for one of Cassandra's tools (nodetool): the module flags, a small heap, the classpath. */
+  List<String> toolJvmArguments(String classpath) {
+    List<String> args = new ArrayList<>();
+    args.add("-Xmx256M");
+    args.add("-Dcassandra.logdir=" + logDir().toAbsolutePath());
+    args.add("-Dlogback.configurationFile=" + confDir().toAbsolutePath().resolve("logback.xml").toUri());
+    for (String export : EXPORTS) args.add("--add-exports=" + export + "=ALL-UNNAMED");
+    for (String open : OPENS) args.add("--add-opens=" + open + "=ALL-UNNAMED");
+    args.add("-cp");
+    args.add(classpath);
+    return args;
+  }
+
   /** From Cassandra's own conf/jvm17-server.options. */
   private static final List<String> EXPORTS =
       List.of(

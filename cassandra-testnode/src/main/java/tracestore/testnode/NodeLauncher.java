@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URISyntaxException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -204,13 +203,20 @@ public final class NodeLauncher {
     return ownLocation() + File.pathSeparator + server;
   }
 
-  /** This module's classes (a directory or a jar), so the forked JVM can run {@link NodeMain}. */
-  private static String ownLocation() {
-    try {
-      return Path.of(NodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the testnode classes", e);
+  /**
+   * A directory holding only {@link NodeMain}'s class file, for the forked JVM's classpath. Not this
+   * module's jar or classes: when we run from a shaded jar (benchmarks), that would put our own
+   * dependencies in front of Cassandra's. NodeMain uses only the JDK, so its one class file suffices.
+   */
+  private String ownLocation() throws IOException {
+    String file = NodeMain.class.getName().replace('.', '/') + ".class";
+    Path target = dir.resolve("bootstrap").resolve(file);
+    Files.createDirectories(target.getParent());
+    try (var in = NodeMain.class.getClassLoader().getResourceAsStream(file)) {
+      if (in == null) throw new IllegalStateException("cannot find " + file + " on the classpath");
+      Files.write(target, in.readAllBytes());
     }
+    return dir.resolve("bootstrap").toString();
   }
 
   private ContactPoint contactPoint(NodeConfig config) {
@@ -285,9 +291,43 @@ public final class NodeLauncher {
     Files.writeString(dir.resolve(PID_FILE), pid + "\n", StandardCharsets.UTF_8);
   }
 
+  /** The running node's process, for measuring its CPU time; empty when it is not running. */
+  public Optional<ProcessHandle> process() {
+    return recordedProcess();
+  }
+
   /** The JMX port of the running node (for nodetool), or empty. */
   public Optional<Integer> jmxPort() {
     return readState().map(p -> Integer.parseInt(p.getProperty("jmxPort")));
+  }
+
+  /**
+   * Runs Cassandra's {@code nodetool} against this node (over JMX, with the JDK 17 module flags the
+   * server needs too) and returns its output.
+   *
+   * @throws IllegalStateException when it fails or takes more than 10 minutes
+   */
+  public String nodetool(String... arguments) {
+    NodeConfig config = readState().map(this::configOf).orElseThrow(() -> new IllegalStateException("no node in " + dir));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(config.toolJvmArguments(serverClasspath()));
+    command.add("org.apache.cassandra.tools.NodeTool");
+    command.addAll(List.of("-h", config.host(), "-p", Integer.toString(config.jmxPort())));
+    command.addAll(List.of(arguments));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+        throw new IllegalStateException("nodetool " + String.join(" ", arguments) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running nodetool", e);
+    }
   }
 
   /** The server classpath, for running Cassandra's own tools such as nodetool. */

@@ -5,10 +5,10 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.nio.ByteBuffer;
 import tracestore.storage.OperationIndexEntry;
 
-/** One operation index row, in the partition (service, operation, hour of start). */
+/** One operation index row, in the partition (service, hour of start), clustered by operation. */
 final class InsertOperationIndex {
   static final String CQL =
-      "INSERT INTO %s.operation_index (service, operation, bucket, start, trace_id, duration)"
+      "INSERT INTO %s.operation_index (service, bucket, operation, start, trace_id, duration)"
           + " VALUES (?, ?, ?, ?, ?, ?)";
 
   private final StatementContext ctx;
@@ -24,19 +24,19 @@ final class InsertOperationIndex {
   }
 
   private static Object partition(OperationIndexEntry e) {
-    return new PartitionKey(e.service(), e.operation(), Buckets.of(e.startEpochNanos()));
+    return new PartitionKey(e.service(), Buckets.of(e.startEpochNanos()));
   }
 
   private BoundStatement bind(OperationIndexEntry e) {
     return ctx.write(ps)
         .setString(0, e.service())
-        .setString(1, e.operation())
-        .setInt(2, Buckets.of(e.startEpochNanos()))
+        .setInt(1, Buckets.of(e.startEpochNanos()))
+        .setString(2, e.operation())
         .setLong(3, e.startEpochNanos())
         .setByteBuffer(4, ByteBuffer.wrap(e.traceId().toBytes()))
         .setLong(5, e.durationNanos())
         .build();
   }
 
-  private record PartitionKey(String service, String operation, int bucket) {}
+  private record PartitionKey(String service, int bucket) {}
 }

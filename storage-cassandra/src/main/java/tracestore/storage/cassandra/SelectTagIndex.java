@@ -3,11 +3,11 @@ package tracestore.storage.cassandra;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 
-/** Tag index rows of one (service, key, value, hour) partition whose start lies in [from, to]. */
+/** Tag index rows of one value in a (service, key, hour) partition, start in [from, to]. */
 final class SelectTagIndex {
   static final String CQL =
       "SELECT start, trace_id FROM %s.tag_index"
-          + " WHERE service = ? AND key = ? AND value = ? AND bucket = ? AND start >= ? AND start <= ?";
+          + " WHERE service = ? AND key = ? AND bucket = ? AND value = ? AND start >= ? AND start <= ?";
 
   private final StatementContext ctx;
   private final PreparedStatement ps;
@@ -21,8 +21,8 @@ final class SelectTagIndex {
     return ctx.read(ps)
         .setString(0, service)
         .setString(1, key)
-        .setString(2, value)
-        .setInt(3, bucket)
+        .setInt(2, bucket)
+        .setString(3, value)
         .setLong(4, from)
         .setLong(5, to)
         .setPageSize(pageSize)

@@ -99,9 +99,10 @@ class CassandraStorageTest {
         }
       }
       assertThat(chunkInserts).isEqualTo(20);
-      // 20 chunks; index partitions: the service, its 2 operations, its 1 tag value;
-      // names: the service, its operations (one partition), the tag key, the tag value
-      assertThat(plan).hasSize(20 + 4 + 4);
+      // 20 chunks; index partitions: (service, hour) in service_index and operation_index,
+      // (service, key, hour) in tag_index; names: the service, its operations (one partition),
+      // the tag key, the tag value
+      assertThat(plan).hasSize(20 + 3 + 4);
     }
   }
 
