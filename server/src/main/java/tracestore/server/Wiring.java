@@ -148,6 +148,7 @@ public final class Wiring {
       if (config.runs(Role.QUERY)) {
         QueryService.newBuilder(storage.reader()).build().registerOn(sb);
       }
+      if (config.runs(Role.RETENTION)) RetentionRole.start(storage, metrics.registry(), sb);
       TracestoreServer server = new TracestoreServer(config, storage, ingest, metrics, sb);
       server.start();
       return server;
