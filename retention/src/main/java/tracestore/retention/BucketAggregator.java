@@ -83,6 +83,7 @@ final class BucketAggregator {
   private final int pass;
   private final long maxTrackedSpans;
   private final int exemplarsPerReason;
+  private final boolean links;
   private final Map<RollupKey, RollupAcc> rollups = new HashMap<>();
   private final Map<TraceId, TraceSpans> traces = new HashMap<>();
   private final Map<OperationKey, TopTraces> slow = new HashMap<>();
@@ -92,6 +93,13 @@ final class BucketAggregator {
 
   BucketAggregator(long bucketStart, int passes, int pass, long maxTrackedSpans,
       int exemplarsPerReason) {
+    this(bucketStart, passes, pass, maxTrackedSpans, exemplarsPerReason, true);
+  }
+
+  /** With {@code links} false, no spans are grouped by trace and no links are computed. */
+  BucketAggregator(long bucketStart, int passes, int pass, long maxTrackedSpans,
+      int exemplarsPerReason, boolean links) {
+    this.links = links;
     this.bucketStart = bucketStart;
     this.passes = passes;
     this.pass = pass;
@@ -124,7 +132,7 @@ final class BucketAggregator {
           }
         }
       }
-      if (!inPass(s.traceId(), passes, pass)) continue;
+      if (!links || !inPass(s.traceId(), passes, pass)) continue;
       if (++tracked > maxTrackedSpans) throw new TooManySpans(maxTrackedSpans);
       traces.computeIfAbsent(s.traceId(), k -> new TraceSpans()).add(s);
     }

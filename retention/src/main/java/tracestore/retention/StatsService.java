@@ -67,7 +67,7 @@ public final class StatsService {
     long to = Buckets.ceil(toEpochNanos);
     long split = split(from, to);
     List<DependencyLink> all = new ArrayList<>(store.readLinks(from, split));
-    for (long b = split; b < to; b += Buckets.HOUR_NANOS) all.addAll(fromRaw(b).links());
+    for (long b = split; b < to; b += Buckets.HOUR_NANOS) all.addAll(fromRaw(b, true).links());
     List<DependencyLink> merged = BucketAggregator.mergeLinks(all);
     List<DependencyLink> out = new ArrayList<>(merged.size());
     for (DependencyLink l : merged) {
@@ -88,7 +88,7 @@ public final class StatsService {
     long split = split(from, to);
     List<Rollup> out = new ArrayList<>(store.readRollups(service, from, split));
     for (long b = split; b < to; b += Buckets.HOUR_NANOS) {
-      for (Rollup r : fromRaw(b).rollups()) {
+      for (Rollup r : fromRaw(b, false).rollups()) {
         if (service == null || service.isEmpty() || r.service().equals(service)) out.add(r);
       }
     }
@@ -100,19 +100,20 @@ public final class StatsService {
     return Math.max(from, Math.min(to, wm.orElse(from)));
   }
 
-  private BucketAggregator.Result fromRaw(long bucket) {
+  private BucketAggregator.Result fromRaw(long bucket, boolean links) {
     for (int passes = 1; ; passes *= 4) {
       try {
         BucketAggregator.Result first = null;
-        List<DependencyLink> links = new ArrayList<>();
+        List<DependencyLink> linkRows = new ArrayList<>();
         for (int pass = 0; pass < passes; pass++) {
-          BucketAggregator agg = new BucketAggregator(bucket, passes, pass, maxTrackedSpans, 0);
+          BucketAggregator agg = new BucketAggregator(bucket, passes, pass, maxTrackedSpans, 0, links);
           store.scanRaw(bucket, bucket + Buckets.HOUR_NANOS, agg::accept);
           BucketAggregator.Result r = agg.finish();
           if (pass == 0) first = r;
-          links.addAll(r.links());
+          linkRows.addAll(r.links());
+          if (!links) break; // rollups come from pass 0 alone
         }
-        return new BucketAggregator.Result(first.rollups(), BucketAggregator.mergeLinks(links),
+        return new BucketAggregator.Result(first.rollups(), BucketAggregator.mergeLinks(linkRows),
             List.of(), first.spans());
       } catch (BucketAggregator.TooManySpans e) {
         if (passes >= 1024) throw new IllegalStateException("bucket " + bucket + ": " + e.getMessage());
