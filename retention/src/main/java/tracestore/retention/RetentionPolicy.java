@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * How long each kind of data is kept, with per-service overrides. Immutable; build with {@link
@@ -11,7 +12,9 @@ import java.util.TreeMap;
  *
  * <p>Raw spans are stored per trace chunk and deleted by time range (a PostgreSQL day partition, a
  * SQLite time range, a Cassandra TTL), never per service, so the raw deletion cutoff honours the
- * longest raw retention of all services ({@link #longestRaw()}). Per-tenant overrides are not
+ * longest raw retention of all services ({@link #longestRaw()}); rollups and exemplars are deleted
+ * by time as well, so the longest of each applies too: an override can lengthen a service's
+ * retention of everything (keeping others' data as long), not shorten it. Per-tenant overrides are not
  * possible yet: the storage SPI has no tenant.
  */
 public final class RetentionPolicy {
@@ -59,8 +62,24 @@ public final class RetentionPolicy {
 
   /** The longest raw retention of the defaults and all overrides: the raw deletion cutoff's age. */
   public Duration longestRaw() {
-    Duration longest = defaults.raw();
-    for (Durations d : perService.values()) if (d.raw().compareTo(longest) > 0) longest = d.raw();
+    return longest(Durations::raw);
+  }
+
+  /** The longest rollup retention of the defaults and all overrides: rollups are deleted by time. */
+  public Duration longestRollups() {
+    return longest(Durations::rollups);
+  }
+
+  /** The longest exemplar retention of the defaults and all overrides. */
+  public Duration longestExemplars() {
+    return longest(Durations::exemplars);
+  }
+
+  private Duration longest(Function<Durations, Duration> field) {
+    Duration longest = field.apply(defaults);
+    for (Durations d : perService.values()) {
+      if (field.apply(d).compareTo(longest) > 0) longest = field.apply(d);
+    }
     return longest;
   }
 

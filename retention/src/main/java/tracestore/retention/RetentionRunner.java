@@ -63,7 +63,10 @@ public final class RetentionRunner implements AutoCloseable {
   /** One aggregation run, then the raw deletion it allows. */
   public Summary runOnce(ProgressListener listener) {
     Summary s = job.runDue(listener);
-    if (!s.leaseLost()) deleteRaw();
+    if (!s.leaseLost()) {
+      deleteRaw();
+      deleteAggregates();
+    }
     updateLag();
     if (s.buckets() > 0) LOG.info("retention: {}", s);
     return s;
@@ -81,6 +84,19 @@ public final class RetentionRunner implements AutoCloseable {
     long n = store.deleteRawBefore(cutoff);
     lastDeleted.set(n);
     if (n > 0) LOG.info("retention: deleted {} raw buckets or rows before {}", n, cutoff);
+    return n;
+  }
+
+  /**
+   * Deletes rollups, links and exemplars past their retention (the longest of the policy's
+   * services). Returns the rows removed.
+   */
+  public long deleteAggregates() {
+    long now = clockNanos.getAsLong();
+    RetentionPolicy p = job.policy();
+    long n = store.deleteRollupsBefore(Buckets.floor(now - p.longestRollups().toNanos()));
+    n += store.deleteExemplarsBefore(Buckets.floor(now - p.longestExemplars().toNanos()));
+    if (n > 0) LOG.info("retention: deleted {} rollup, link and exemplar rows past retention", n);
     return n;
   }
 

@@ -39,7 +39,7 @@ abstract class RetentionContract {
       .grace(Duration.ofMinutes(10)).build();
   /** Wide enough for every row the tests write. */
   static final long ALL_FROM = Dataset.T0 - 3 * Dataset.HOUR;
-  static final long ALL_TO = Dataset.T0 + 4 * 24 * Dataset.HOUR;
+  static final long ALL_TO = Dataset.T0 + 100 * 24 * Dataset.HOUR;
 
   final Dataset dataset = new Dataset(42, HOURS, 60);
   final AtomicLong clock = new AtomicLong(END + Duration.ofMinutes(11).toNanos());
@@ -272,6 +272,28 @@ abstract class RetentionContract {
     assertThat(runner.lagNanos()).as("caught up: an hour plus grace at most")
         .isLessThanOrEqualTo(Dataset.HOUR + POLICY.grace().toNanos());
     assertThat(runner.lagNearRawRetention()).isFalse();
+  }
+
+  @Test
+  void rollupsAndExemplarsDeletedPastTheirOwnRetention() {
+    AggregationJob job = job(storage);
+    job.runDue(ProgressListener.NONE);
+    RetentionRunner runner = new RetentionRunner(job, storage.rollups(), clock::get);
+    Rows aggregated = rows(storage);
+    assertThat(runner.deleteAggregates()).isZero();
+
+    clock.set(Dataset.T0 + 30 * 24 * Dataset.HOUR + 2 * Dataset.HOUR); // exemplars: 30 d
+    assertThat(runner.deleteAggregates()).isPositive();
+    Rows after = rows(storage);
+    assertThat(after.exemplars()).as("exemplars of hours 0 and 1 gone, 2 and 3 kept")
+        .isNotEmpty().allMatch(e -> e.bucketStartEpochNanos() >= Dataset.T0 + 2 * Dataset.HOUR);
+    assertThat(after.rollups()).isEqualTo(aggregated.rollups());
+
+    clock.set(Dataset.T0 + 91 * 24 * Dataset.HOUR); // rollups: 90 d
+    runner.deleteAggregates();
+    assertThat(rows(storage).rollups()).isEmpty();
+    assertThat(rows(storage).links()).isEmpty();
+    assertThat(rows(storage).exemplars()).isEmpty();
   }
 
   @Test

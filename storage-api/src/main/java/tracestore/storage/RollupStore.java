@@ -86,6 +86,19 @@ public interface RollupStore {
     throw unsupported("deleteRawBefore");
   }
 
+  /**
+   * Deletes rollups and dependency links of buckets starting before {@code epochNanos}
+   * (nanoseconds since the epoch). Returns how many rows were removed.
+   */
+  default long deleteRollupsBefore(long epochNanos) {
+    throw unsupported("deleteRollupsBefore");
+  }
+
+  /** Deletes exemplars of buckets starting before {@code epochNanos}; returns the rows removed. */
+  default long deleteExemplarsBefore(long epochNanos) {
+    throw unsupported("deleteExemplarsBefore");
+  }
+
   private UnsupportedOperationException unsupported(String what) {
     return new UnsupportedOperationException(
         getClass().getSimpleName() + " does not support " + what + " yet");

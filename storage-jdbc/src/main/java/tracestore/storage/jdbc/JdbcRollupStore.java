@@ -289,6 +289,27 @@ final class JdbcRollupStore implements RollupStore {
     }
   }
 
+  @Override
+  public long deleteRollupsBefore(long epochNanos) {
+    return deleteBuckets("rollups", epochNanos) + deleteBuckets("dependency_links", epochNanos);
+  }
+
+  @Override
+  public long deleteExemplarsBefore(long epochNanos) {
+    return deleteBuckets("exemplars", epochNanos);
+  }
+
+  /** One statement: these tables hold a few hundred rows per hour, so the delete stays small. */
+  private long deleteBuckets(String table, long epochNanos) {
+    try (Connection c = writes.getConnection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE bucket_ns < ?")) {
+      ps.setLong(1, epochNanos);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw Failures.classify("deleting " + table + " before " + epochNanos, e);
+    }
+  }
+
   /** SQLite: deletes in bounded transactions of {@link #SQLITE_DELETE_BATCH} rows per table. */
   private long deleteRowsBefore(long epochNanos) throws SQLException {
     long deleted = 0;
