@@ -54,7 +54,8 @@ import tracestore.storage.model.TraceId;
  * </ol>
  *
  * Run: {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests && java -Xmx6g -cp
- * benchmarks/target/benchmarks.jar tracestore.benchmarks.JdbcBenchmark [pgSpans] [sqliteSpans]}.
+ * benchmarks/target/benchmarks.jar tracestore.benchmarks.JdbcBenchmark [pgSpans] [sqliteSpans]}
+ * (defaults 1,000,000 and 200,000; 0 skips that database).
  * The PostgreSQL URL comes from {@code TRACESTORE_TEST_PG_URL} (default: the local test server);
  * it creates and drops schemas named {@code bench_*}.
  */
@@ -73,7 +74,7 @@ public final class JdbcBenchmark {
 
   public static void main(String[] args) throws Exception {
     int pgSpans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    int sqliteSpans = args.length > 1 ? Integer.parseInt(args[1]) : 300_000;
+    int sqliteSpans = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
     String url = System.getenv().getOrDefault(
         "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
     new JdbcBenchmark(url).run(pgSpans, sqliteSpans);
@@ -82,6 +83,19 @@ public final class JdbcBenchmark {
   void run(int pgSpans, int sqliteSpans) throws Exception {
     // Times near now, so the backend's partitions ahead already cover most of them.
     long start = (System.currentTimeMillis() - 3_600_000L) * 1_000_000L;
+    if (pgSpans > 0) runPostgres(start, pgSpans);
+    if (sqliteSpans > 0) runSqlite(start, sqliteSpans);
+
+    StringBuilder out = new StringBuilder("| measure | result |\n|---|---|\n");
+    report.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
+    System.out.println();
+    System.out.print(out);
+    Path file = Path.of("target", "jdbc-benchmark.md");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, out.toString());
+  }
+
+  void runPostgres(long start, int pgSpans) throws Exception {
     long t0 = System.nanoTime();
     List<WriteBatch> batches = batches(new RealisticTraces(20261125L, start), pgSpans);
     int spans = 0;
@@ -121,20 +135,14 @@ public final class JdbcBenchmark {
         "COPY %s spans/s; INSERT %s spans/s", rates(copy), rates(insert)));
 
     tagIndexComparison(head);
+  }
 
+  void runSqlite(long start, int sqliteSpans) throws Exception {
     List<WriteBatch> small = batches(new RealisticTraces(7L, start), sqliteSpans);
     int smallSpans = small.stream().mapToInt(WriteBatch::spanCount).sum();
     double sqliteCeiling = sqliteCeiling(small, smallSpans);
     double sqliteOurs = sqliteOurs(small, smallSpans);
     put("SQLite ratio", String.format(Locale.ROOT, "%.0f%% of the raw ceiling", 100 * sqliteOurs / sqliteCeiling));
-
-    StringBuilder out = new StringBuilder("| measure | result |\n|---|---|\n");
-    report.forEach((k, v) -> out.append("| ").append(k).append(" | ").append(v).append(" |\n"));
-    System.out.println();
-    System.out.print(out);
-    Path file = Path.of("target", "jdbc-benchmark.md");
-    Files.createDirectories(file.getParent());
-    Files.writeString(file, out.toString());
   }
 
   static List<WriteBatch> batches(RealisticTraces traces, int totalSpans) {

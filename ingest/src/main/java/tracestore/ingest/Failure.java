@@ -19,11 +19,11 @@ import tracestore.storage.StorageException;
  * <table>
  *   <caption>mapping</caption>
  *   <tr><th>cause</th><th>HTTP</th><th>gRPC</th></tr>
- *   <tr><td>malformed body, no valid span</td><td>400</td><td>INVALID_ARGUMENT</td></tr>
+ *   <tr><td>malformed body, no valid span, spans the store refuses</td><td>400</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>body, inflated body or span count too large</td><td>413</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>unknown content type or encoding</td><td>415</td><td>INVALID_ARGUMENT</td></tr>
  *   <tr><td>queue full</td><td>429 + Retry-After</td><td>RESOURCE_EXHAUSTED + RetryInfo</td></tr>
- *   <tr><td>shutting down, deadline passed</td><td>503 + Retry-After</td><td>UNAVAILABLE</td></tr>
+ *   <tr><td>shutting down, deadline passed, decoders busy</td><td>503 + Retry-After</td><td>UNAVAILABLE</td></tr>
  *   <tr><td>permanent storage failure, bug</td><td>500</td><td>INTERNAL</td></tr>
  * </table>
  *
@@ -50,8 +50,15 @@ record Failure(int httpStatus, Status.Code grpcCode, String message, long retryA
         case TOO_LARGE -> new Failure(413, Status.Code.INVALID_ARGUMENT, e.getMessage(), 0);
       };
     }
+    if (t instanceof java.util.concurrent.RejectedExecutionException) {
+      return new Failure(503, Status.Code.UNAVAILABLE, "all decoders are busy; retry later", 1);
+    }
     if (t instanceof DeadlineExceededException e) {
       return new Failure(503, Status.Code.UNAVAILABLE, e.getMessage(), 1);
+    }
+    if (t instanceof IllegalArgumentException e) {
+      // The encoder or the writer refused the request's spans: the data is at fault, not the store.
+      return new Failure(400, Status.Code.INVALID_ARGUMENT, "spans cannot be stored: " + e.getMessage(), 0);
     }
     if (t instanceof StorageException e) {
       return new Failure(500, Status.Code.INTERNAL, "storage failed: " + e.getMessage(), 0);
@@ -61,8 +68,11 @@ record Failure(int httpStatus, Status.Code grpcCode, String message, long retryA
 
   /** Counts a request the receiver refused itself (the pipeline counts its own refusals). */
   static void count(Throwable t, IngestMetrics metrics) {
-    if (unwrap(t) instanceof BadRequestException e && e.reason() != BadRequestException.Reason.INVALID_SPANS) {
+    Throwable c = unwrap(t);
+    if (c instanceof BadRequestException e && e.reason() != BadRequestException.Reason.INVALID_SPANS) {
       metrics.rejected(e.reason().name().toLowerCase(Locale.ROOT), 0);
+    } else if (c instanceof java.util.concurrent.RejectedExecutionException) {
+      metrics.rejected("decoders_busy", 0);
     }
   }
 

@@ -14,14 +14,16 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import tracestore.ingest.pipeline.IngestMetrics;
 import tracestore.ingest.pipeline.IngestPipeline;
 
 /**
  * The shared shape of the HTTP receivers: check content type and encoding, aggregate the body
  * (Armeria enforces {@code maxBodyBytes}), inflate, decode, hand the valid spans to the pipeline,
- * and answer once the pipeline has the request's one outcome. Decoding runs on the event loop; it
- * takes microseconds per span and never blocks.
+ * and answer once the pipeline has the request's one outcome. Inflating and decoding run on the
+ * service's bounded decoder pool, so a large JSON body never stalls an event loop; when that pool's
+ * queue is full the request gets 503 with {@code Retry-After}.
  *
  * @param <F> the body formats the endpoint accepts
  */
@@ -29,15 +31,23 @@ abstract class HttpReceiver<F> implements HttpService {
   final IngestPipeline pipeline;
   final IngestMetrics metrics;
   final IngestConfig config;
+  private final Executor decoders;
 
-  HttpReceiver(IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config) {
+  HttpReceiver(
+      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
     this.pipeline = pipeline;
+    this.decoders = decoders;
     this.metrics = metrics;
     this.config = config;
   }
 
   /** The format for this content type, or null when the endpoint does not accept it. */
   abstract F format(MediaType contentType);
+
+  /** The format assumed when a request has no Content-Type, or null to refuse it (415). */
+  F withoutContentType() {
+    return null;
+  }
 
   /** What the 415 answer lists as accepted. */
   abstract String acceptedTypes();
@@ -53,7 +63,7 @@ abstract class HttpReceiver<F> implements HttpService {
   @Override
   public HttpResponse serve(ServiceRequestContext ctx, HttpRequest req) {
     MediaType type = req.contentType();
-    F format = type == null ? null : format(type);
+    F format = type == null ? withoutContentType() : format(type);
     try {
       if (format == null) {
         throw new BadRequestException(
@@ -69,7 +79,7 @@ abstract class HttpReceiver<F> implements HttpService {
     }
     CompletionStage<HttpResponse> answer =
         req.aggregate()
-            .thenCompose(agg -> handle(format, agg))
+            .thenComposeAsync(agg -> handle(format, agg), decoders)
             .exceptionally(
                 t -> {
                   Throwable c = Failure.unwrap(t);

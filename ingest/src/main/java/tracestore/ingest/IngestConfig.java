@@ -12,19 +12,23 @@ import tracestore.ingest.pipeline.PipelineConfig;
  * finds its protocol's usual port.
  */
 public final class IngestConfig {
+  private final String bindAddress;
   private final int otlpGrpcPort;
   private final int otlpHttpPort;
   private final int zipkinPort;
   private final long maxBodyBytes;
+  private final int decodeThreads;
   private final long maxInflatedBytes;
   private final SpanLimits spanLimits;
   private final PipelineConfig pipeline;
 
   private IngestConfig(Builder b) {
+    bindAddress = b.bindAddress;
     otlpGrpcPort = b.otlpGrpcPort;
     otlpHttpPort = b.otlpHttpPort;
     zipkinPort = b.zipkinPort;
     maxBodyBytes = b.maxBodyBytes;
+    decodeThreads = b.decodeThreads;
     maxInflatedBytes = b.maxInflatedBytes;
     spanLimits = b.spanLimits;
     pipeline = b.pipeline;
@@ -40,13 +44,20 @@ public final class IngestConfig {
 
   public Builder toBuilder() {
     return new Builder()
+        .bindAddress(bindAddress)
         .otlpGrpcPort(otlpGrpcPort)
         .otlpHttpPort(otlpHttpPort)
         .zipkinPort(zipkinPort)
         .maxBodyBytes(maxBodyBytes)
+        .decodeThreads(decodeThreads)
         .maxInflatedBytes(maxInflatedBytes)
         .spanLimits(spanLimits)
         .pipeline(pipeline);
+  }
+
+  /** The address the ports listen on; empty (the default) means every interface. */
+  public String bindAddress() {
+    return bindAddress;
   }
 
   /** OTLP/gRPC port; default 4317. */
@@ -69,6 +80,11 @@ public final class IngestConfig {
     return maxBodyBytes;
   }
 
+  /** Threads that inflate and decode HTTP bodies; default the number of processors. */
+  public int decodeThreads() {
+    return decodeThreads;
+  }
+
   /**
    * Largest body after gzip inflation (and largest gRPC message), in bytes; above it, 413. Default
    * 32 MiB.
@@ -87,22 +103,29 @@ public final class IngestConfig {
 
   @Override
   public String toString() {
-    return "IngestConfig{otlpGrpcPort=" + otlpGrpcPort + ", otlpHttpPort=" + otlpHttpPort
-        + ", zipkinPort=" + zipkinPort + ", maxBodyBytes=" + maxBodyBytes + ", maxInflatedBytes="
+    return "IngestConfig{bindAddress=" + bindAddress + ", otlpGrpcPort=" + otlpGrpcPort + ", otlpHttpPort=" + otlpHttpPort
+        + ", zipkinPort=" + zipkinPort + ", maxBodyBytes=" + maxBodyBytes + ", decodeThreads=" + decodeThreads + ", maxInflatedBytes="
         + maxInflatedBytes + ", spanLimits=" + spanLimits + ", pipeline=" + pipeline + '}';
   }
 
   /** Mutable builder with the defaults listed on the accessors. */
   public static final class Builder {
+    private String bindAddress = "";
     private int otlpGrpcPort = 4317;
     private int otlpHttpPort = 4318;
     private int zipkinPort = 9411;
     private long maxBodyBytes = 8L << 20;
+    private int decodeThreads = Runtime.getRuntime().availableProcessors();
     private long maxInflatedBytes = 32L << 20;
     private SpanLimits spanLimits = SpanLimits.DEFAULTS;
     private PipelineConfig pipeline = PipelineConfig.defaults();
 
     private Builder() {}
+
+    public Builder bindAddress(String v) {
+      bindAddress = v == null ? "" : v.trim();
+      return this;
+    }
 
     public Builder otlpGrpcPort(int v) {
       otlpGrpcPort = v;
@@ -121,6 +144,11 @@ public final class IngestConfig {
 
     public Builder maxBodyBytes(long v) {
       maxBodyBytes = v;
+      return this;
+    }
+
+    public Builder decodeThreads(int v) {
+      decodeThreads = v;
       return this;
     }
 
@@ -143,6 +171,7 @@ public final class IngestConfig {
       port("otlpGrpcPort", otlpGrpcPort);
       port("otlpHttpPort", otlpHttpPort);
       port("zipkinPort", zipkinPort);
+      if (decodeThreads < 1) throw new IllegalArgumentException("decodeThreads must be > 0, got " + decodeThreads);
       if (maxBodyBytes <= 0 || maxBodyBytes > Integer.MAX_VALUE) {
         throw new IllegalArgumentException("maxBodyBytes must be in 1.." + Integer.MAX_VALUE + ", got " + maxBodyBytes);
       }

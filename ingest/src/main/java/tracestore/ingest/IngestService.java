@@ -9,7 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import tracestore.ingest.pipeline.IngestMetrics;
 import tracestore.ingest.pipeline.IngestPipeline;
 import tracestore.storage.SpanWriter;
@@ -28,8 +32,10 @@ import tracestore.storage.WriteBatches;
  * Server server = sb.build();
  * server.start().join();
  * ...
- * server.stop().join();                // no new requests
- * ingest.close();                      // drains: every accepted request gets its outcome
+ * ingest.closeAsync().toCompletableFuture().get();  // new requests get 503; accepted ones are
+ *                                                  // written and answered
+ * server.stop().join();
+ * ingest.close();                                  // stops the pipeline threads
  * }</pre>
  *
  * <p>Routes: {@code POST /v1/traces} (OTLP/HTTP), {@code POST /api/v2/spans} (Zipkin), and the gRPC
@@ -40,13 +46,31 @@ public final class IngestService implements AutoCloseable {
   private final IngestConfig config;
   private final IngestMetrics metrics;
   private final IngestPipeline pipeline;
+  private final ThreadPoolExecutor decoders;
 
   private IngestService(Builder b) {
     this.config = b.config;
     this.metrics = new IngestMetrics(b.registry);
     WriteBatches batches = b.writeBatches;
     this.pipeline = IngestPipeline.start(b.writer, batches::toBatch, config.pipeline(), metrics);
+    AtomicInteger n = new AtomicInteger();
+    this.decoders =
+        new ThreadPoolExecutor(
+            config.decodeThreads(),
+            config.decodeThreads(),
+            0,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(MAX_PENDING_DECODES),
+            r -> {
+              Thread t = new Thread(r, "tracestore-ingest-decode-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            },
+            new ThreadPoolExecutor.AbortPolicy());
   }
+
+  /** HTTP bodies received and waiting for a decoder thread; beyond it, 503. */
+  static final int MAX_PENDING_DECODES = 256;
 
   /** @param writer where spans are stored (the backend's {@code Storage.writer()}) */
   public static Builder builder(SpanWriter writer) {
@@ -57,13 +81,19 @@ public final class IngestService implements AutoCloseable {
     return config;
   }
 
-  /** Opens the configured ports ({@link IngestConfig}) and binds the routes; see the class doc. */
+  /**
+   * Opens the configured ports on the configured bind address ({@link IngestConfig}) and binds the
+   * routes; see the class doc.
+   */
   public ServerBuilder registerOn(ServerBuilder sb) {
     Set<Integer> ports = new LinkedHashSet<>();
     for (int p : new int[] {config.otlpGrpcPort(), config.otlpHttpPort(), config.zipkinPort()}) {
       if (p >= 0) ports.add(p);
     }
-    for (int p : ports) sb.http(p);
+    for (int p : ports) {
+      if (config.bindAddress().isEmpty()) sb.http(p);
+      else sb.http(new java.net.InetSocketAddress(config.bindAddress(), p));
+    }
     return registerRoutes(sb);
   }
 
@@ -73,23 +103,36 @@ public final class IngestService implements AutoCloseable {
    */
   public ServerBuilder registerRoutes(ServerBuilder sb) {
     long maxBody = config.maxBodyBytes();
-    OtlpHttpReceiver otlp = new OtlpHttpReceiver(pipeline, metrics, config);
-    ZipkinHttpReceiver zipkin = new ZipkinHttpReceiver(pipeline, metrics, config);
+    // Armeria's own request timeout (10 s by default) must not answer before the pipeline does.
+    java.time.Duration timeout = config.pipeline().requestDeadline().plusSeconds(5);
+    OtlpHttpReceiver otlp = new OtlpHttpReceiver(pipeline, metrics, config, decoders);
+    ZipkinHttpReceiver zipkin = new ZipkinHttpReceiver(pipeline, metrics, config, decoders);
     sb.route()
         .post(OtlpHttpReceiver.PATH)
         .maxRequestLength(maxBody)
+        .requestTimeout(timeout)
         .errorHandler(this::bodyTooLarge)
         .build(otlp);
     sb.route()
         .post(ZipkinHttpReceiver.PATH)
         .maxRequestLength(maxBody)
+        .requestTimeout(timeout)
         .errorHandler(this::bodyTooLarge)
         .build(zipkin);
-    sb.service(
+    GrpcService grpc =
         GrpcService.builder()
             .addService(new OtlpGrpcReceiver(pipeline, metrics, config))
             .maxRequestMessageLength((int) config.maxInflatedBytes())
-            .build());
+            .build();
+    // A client's grpc-timeout still wins: Armeria applies it after this decorator runs.
+    sb.service(
+        grpc,
+        delegate ->
+            delegate.decorate(
+                (d, ctx, req) -> {
+                  ctx.setRequestTimeout(timeout);
+                  return d.serve(ctx, req);
+                }));
     return sb;
   }
 
@@ -118,8 +161,9 @@ public final class IngestService implements AutoCloseable {
   }
 
   /**
-   * Stops accepting (new requests get 503 / UNAVAILABLE), writes everything accepted, and completes
-   * when every accepted request has its answer. Stop the HTTP server first so no request is cut off.
+   * Stops accepting (new requests get 503 + Retry-After / UNAVAILABLE, so clients retry
+   * elsewhere), writes everything accepted, and completes when every accepted request has its
+   * answer. Call it before stopping the HTTP server, so those answers still reach the clients.
    */
   public CompletionStage<Void> closeAsync() {
     return pipeline.closeAsync();
@@ -129,6 +173,7 @@ public final class IngestService implements AutoCloseable {
   @Override
   public void close() {
     pipeline.close();
+    decoders.shutdown();
   }
 
   /** Builder; {@link #build()} starts the pipeline. */

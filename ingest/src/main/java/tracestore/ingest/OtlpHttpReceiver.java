@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import tracestore.ingest.otlp.OtlpDecoder;
 import tracestore.ingest.otlp.OtlpJson;
+import java.util.concurrent.Executor;
 import tracestore.ingest.pipeline.IngestMetrics;
 import tracestore.ingest.pipeline.IngestPipeline;
 
@@ -25,8 +26,9 @@ final class OtlpHttpReceiver extends HttpReceiver<OtlpHttpReceiver.Format> {
     JSON
   }
 
-  OtlpHttpReceiver(IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config) {
-    super(pipeline, metrics, config);
+  OtlpHttpReceiver(
+      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
+    super(pipeline, metrics, config, decoders);
   }
 
   @Override

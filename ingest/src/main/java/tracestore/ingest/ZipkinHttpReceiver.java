@@ -3,13 +3,15 @@ package tracestore.ingest;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
+import java.util.concurrent.Executor;
 import tracestore.ingest.pipeline.IngestMetrics;
 import tracestore.ingest.pipeline.IngestPipeline;
 import tracestore.ingest.zipkin.ZipkinDecoder;
 
 /**
  * Zipkin v2 {@code POST /api/v2/spans}: a JSON array ({@code application/json}) or a proto3 {@code
- * ListOfSpans} ({@code application/x-protobuf}). 202 once stored; errors are plain text. Zipkin has
+ * ListOfSpans} ({@code application/x-protobuf}); no Content-Type means JSON, as in Zipkin's own
+ * server. 202 once stored; errors are plain text. Zipkin has
  * no partial success, so one invalid span refuses the whole request (400).
  */
 final class ZipkinHttpReceiver extends HttpReceiver<ZipkinHttpReceiver.Format> {
@@ -20,8 +22,9 @@ final class ZipkinHttpReceiver extends HttpReceiver<ZipkinHttpReceiver.Format> {
     PROTO3
   }
 
-  ZipkinHttpReceiver(IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config) {
-    super(pipeline, metrics, config);
+  ZipkinHttpReceiver(
+      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
+    super(pipeline, metrics, config, decoders);
   }
 
   @Override
@@ -29,6 +32,12 @@ final class ZipkinHttpReceiver extends HttpReceiver<ZipkinHttpReceiver.Format> {
     if (is(t, "json")) return Format.JSON;
     if (is(t, "x-protobuf") || is(t, "protobuf")) return Format.PROTO3;
     return null;
+  }
+
+  /** Zipkin's own server reads a body without Content-Type as JSON; so do we. */
+  @Override
+  Format withoutContentType() {
+    return Format.JSON;
   }
 
   @Override

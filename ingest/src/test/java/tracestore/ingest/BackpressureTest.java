@@ -168,6 +168,40 @@ class BackpressureTest {
   }
 
   @Test
+  void closeRefusesNewRequestsAndAnswersEveryAcceptedOneAfterStoringIt() throws Exception {
+    InMemoryStorage store = new InMemoryStorage();
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
+    try (Harness h = new Harness(writer, IngestConfig.defaults())) {
+      List<String> traces = new ArrayList<>();
+      List<CompletableFuture<HttpResponse<byte[]>>> inFlight = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String trace = hex(random, 16);
+        traces.add(trace);
+        long before = h.ingest.pendingBytes();
+        inFlight.add(
+            h.client.sendAsync(
+                HttpRequest.newBuilder(URI.create(h.url("/api/v2/spans")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(utf8("[" + zipkinSpan(trace, hex(random, 8), "drain") + "]")))
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray()));
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (h.ingest.pendingBytes() == before && System.nanoTime() < until) Thread.sleep(1);
+        assertThat(h.ingest.pendingBytes()).as("request %d accepted", i).isGreaterThan(before);
+      }
+      CompletableFuture<Void> closed = h.ingest.closeAsync().toCompletableFuture();
+      var late = h.post("/api/v2/spans", "application/json", utf8("[" + zipkinSpan(hex(random, 16), hex(random, 8), "late") + "]"));
+      assertThat(late.statusCode()).isEqualTo(503);
+      assertThat(closed).isNotDone(); // the accepted ones are not written yet
+      for (var f : inFlight) assertThat(f).isNotDone();
+      writer.open();
+      closed.get(10, TimeUnit.SECONDS);
+      for (var f : inFlight) assertThat(f.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(202);
+      for (String t : traces) assertThat(store.reader().getTrace(TraceId.parse(t))).hasSize(1);
+    }
+  }
+
+  @Test
   void afterCloseRequestsGet503WithRetryAfter() throws Exception {
     InMemoryStorage store = new InMemoryStorage();
     try (Harness h = new Harness(store.writer(), IngestConfig.defaults())) {

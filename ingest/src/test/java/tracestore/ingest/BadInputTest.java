@@ -92,6 +92,20 @@ class BadInputTest {
   }
 
   @Test
+  void aStreamedBodyWithoutContentLengthOverTheLimitIs413() throws Exception {
+    byte[] big = new byte[200 * 1024];
+    java.net.http.HttpRequest req =
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(h.url(ZIPKIN)))
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .header("Content-Type", JSON)
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big)))
+            .build();
+    var r = h.client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(text(r)).isEqualTo("request body exceeds 65536 bytes (maxBodyBytes)\n");
+  }
+
+  @Test
   void decompressionBombIs413() throws Exception {
     byte[] bomb = gzip(new byte[20 * 1024 * 1024]); // 20 MiB of zeros, about 20 KiB compressed
     assertThat(bomb.length).isLessThan(64 * 1024);
@@ -154,9 +168,13 @@ class BadInputTest {
     var r = h.post(OTLP, "text/plain", utf8("hello"));
     assertThat(r.statusCode()).isEqualTo(415);
     assertThat(text(r)).isEqualTo("unsupported Content-Type \"text/plain\"; use application/x-protobuf or application/json\n");
-    var none = h.post(ZIPKIN, null, utf8("[]"));
+    var none = h.post(OTLP, null, utf8("{}"));
     assertThat(none.statusCode()).isEqualTo(415);
     assertThat(text(none)).startsWith("unsupported Content-Type (none)");
+    String trace = hex(random, 16);
+    var zipkinNone = h.post(ZIPKIN, null, utf8("[" + zipkinSpan(trace, hex(random, 8), "nocontenttype") + "]"));
+    assertThat(zipkinNone.statusCode()).as("Zipkin reads a body without Content-Type as JSON").isEqualTo(202);
+    assertThat(trace(trace)).extracting(Span::service).containsExactly("nocontenttype");
     var br = h.post(ZIPKIN, JSON, utf8("[]"), "Content-Encoding", "br");
     assertThat(br.statusCode()).isEqualTo(415);
     assertThat(text(br)).isEqualTo("unsupported Content-Encoding \"br\"; use gzip or none\n");
@@ -209,6 +227,51 @@ class BadInputTest {
             + "id must be 16 or 32 hex characters, got 4: \"0102\"");
     assertThat(trace(trace)).extracting(Span::name)
         .containsExactly("good");
+  }
+
+  @Test
+  void grpcAnswersInvalidArgumentOrPartialSuccess() throws Exception {
+    var grpc =
+        com.linecorp.armeria.client.grpc.GrpcClients.newClient(
+            h.url("/"), io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc.TraceServiceBlockingStub.class);
+    String trace = hex(random, 16);
+    // Built from spec JSON with hex ids, then sent as binary protobuf.
+    io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.Builder bad =
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder();
+    JsonFormat.parser().merge(otlpRequest(null, otlpSpan(trace, hex(random, 8), "x", "")), bad);
+    io.grpc.StatusRuntimeException e =
+        org.assertj.core.api.Assertions.catchThrowableOfType(
+            io.grpc.StatusRuntimeException.class, () -> grpc.export(bad.build()));
+    assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription())
+        .isEqualTo("1 of 1 spans rejected: resourceSpans[0].scopeSpans[0].spans[0]: resource has no service.name attribute");
+
+    var good = io.opentelemetry.proto.trace.v1.Span.newBuilder()
+        .setTraceId(com.google.protobuf.ByteString.copyFrom(TraceId.parse(trace).toBytes()))
+        .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+        .setName("good")
+        .setStartTimeUnixNano(1_700_000_000_000_000_000L)
+        .setEndTimeUnixNano(1_700_000_000_000_001_000L);
+    var partial =
+        io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.newBuilder()
+            .addResourceSpans(
+                io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
+                    .setResource(
+                        io.opentelemetry.proto.resource.v1.Resource.newBuilder()
+                            .addAttributes(
+                                io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                                    .setKey("service.name")
+                                    .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("g"))))
+                    .addScopeSpans(
+                        io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder()
+                            .addSpans(good)
+                            .addSpans(good.clone().setStartTimeUnixNano(0))))
+            .build();
+    var response = grpc.export(partial);
+    assertThat(response.getPartialSuccess().getRejectedSpans()).isEqualTo(1);
+    assertThat(response.getPartialSuccess().getErrorMessage())
+        .isEqualTo("1 of 2 spans rejected: resourceSpans[0].scopeSpans[0].spans[1]: startTimeUnixNano is missing or invalid");
+    assertThat(trace(trace)).extracting(Span::name).containsExactly("good");
   }
 
   @Test

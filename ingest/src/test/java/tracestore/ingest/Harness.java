@@ -21,7 +21,7 @@ final class Harness implements AutoCloseable {
   Harness(SpanWriter writer, IngestConfig config) {
     ingest =
         IngestService.builder(writer)
-            .config(config.toBuilder().otlpGrpcPort(0).otlpHttpPort(-1).zipkinPort(-1).build())
+            .config(config.toBuilder().bindAddress("127.0.0.1").otlpGrpcPort(0).otlpHttpPort(-1).zipkinPort(-1).build())
             .meterRegistry(registry)
             .build();
     // Tests read every answer before closing, so no quiet period is needed on stop.

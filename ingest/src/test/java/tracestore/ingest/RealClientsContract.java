@@ -33,7 +33,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tracestore.ingest.pipeline.PipelineConfig;
-import tracestore.ingest.zipkin.ZipkinDecoder;
 import tracestore.storage.Storage;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanId;
@@ -44,6 +43,7 @@ import tracestore.storage.model.StatusCode;
 import tracestore.storage.model.Tag;
 import tracestore.storage.model.TagValue;
 import tracestore.storage.model.TraceId;
+import tracestore.storage.model.ZipkinTags;
 import zipkin2.Endpoint;
 import zipkin2.reporter.AsyncReporter;
 import zipkin2.reporter.Encoding;
@@ -330,10 +330,10 @@ abstract class RealClientsContract {
             .durationNanos(z.durationAsLong() * 1000);
     z.annotations().forEach(a -> b.addLog(SpanLog.of(a.timestamp() * 1000, a.value())));
     for (Map.Entry<String, String> t : z.tags().entrySet()) b.addTag(t.getKey(), t.getValue());
-    endpoint(b, z.localEndpoint(), ZipkinDecoder.LOCAL_IPV4, ZipkinDecoder.LOCAL_IPV6, ZipkinDecoder.LOCAL_PORT);
-    endpoint(b, z.remoteEndpoint(), ZipkinDecoder.REMOTE_IPV4, ZipkinDecoder.REMOTE_IPV6, ZipkinDecoder.REMOTE_PORT);
-    if (Boolean.TRUE.equals(z.shared())) b.addTag(Tag.of(ZipkinDecoder.SHARED, true));
-    if (Boolean.TRUE.equals(z.debug())) b.addTag(Tag.of(ZipkinDecoder.DEBUG, true));
+    endpoint(b, z.localEndpoint(), ZipkinTags.LOCAL_IPV4, ZipkinTags.LOCAL_IPV6, ZipkinTags.LOCAL_PORT);
+    endpoint(b, z.remoteEndpoint(), ZipkinTags.REMOTE_IPV4, ZipkinTags.REMOTE_IPV6, ZipkinTags.REMOTE_PORT);
+    if (Boolean.TRUE.equals(z.shared())) b.addTag(Tag.of(ZipkinTags.SHARED, true));
+    if (Boolean.TRUE.equals(z.debug())) b.addTag(Tag.of(ZipkinTags.DEBUG, true));
     return b.build();
   }
 

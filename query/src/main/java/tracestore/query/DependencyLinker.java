@@ -5,8 +5,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import tracestore.storage.SearchRequest;
+import tracestore.storage.SearchResult;
+import tracestore.storage.TraceHit;
+import tracestore.storage.TraceReader;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
+import tracestore.storage.model.TraceId;
 
 /**
  * Derives service-to-service links from raw traces, one trace at a time. Not thread-safe: one
@@ -27,7 +32,47 @@ final class DependencyLinker {
   /** Calls from {@code parent} to {@code child}; {@code errors <= calls}. */
   record Link(String parent, String child, long calls, long errors) {}
 
+  /**
+   * Links computed from raw traces.
+   *
+   * @param tracesLinked how many traces were read
+   * @param complete false when the trace bound stopped the walk before the window's end
+   */
+  record Result(List<Link> links, int tracesLinked, boolean complete) {}
+
+  /** Traces per search page and per {@code getTraces} call. */
+  static final int PAGE = 100;
+
   private final Map<String, Map<String, long[]>> counts = new TreeMap<>();
+
+  /**
+   * Pages through the traces with a span starting in [{@code startNanos}, {@code endNanos}],
+   * newest first, reading at most {@code maxTraces}, and links them. Until retention's rollups are
+   * read by the query API, this is where dependency links come from.
+   */
+  static Result fromRawTraces(TraceReader reader, long startNanos, long endNanos, int maxTraces) {
+    DependencyLinker linker = new DependencyLinker();
+    String cursor = null;
+    int linked = 0;
+    boolean complete;
+    while (true) {
+      SearchResult page =
+          reader.search(
+              SearchRequest.newBuilder()
+                  .timeRange(startNanos, endNanos)
+                  .limit(Math.min(PAGE, maxTraces - linked))
+                  .cursor(cursor)
+                  .build());
+      List<TraceId> ids = new ArrayList<>();
+      for (TraceHit h : page.hits()) ids.add(h.traceId());
+      for (List<Span> t : reader.getTraces(ids)) linker.putTrace(t);
+      linked += ids.size();
+      complete = page.complete();
+      if (complete || linked >= maxTraces) break;
+      cursor = page.nextCursor();
+    }
+    return new Result(linker.links(), linked, complete);
+  }
 
   void putTrace(List<Span> spans) {
     Map<Long, Span> byId = new HashMap<>();

@@ -2,11 +2,13 @@ package tracestore.query;
 
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.encoding.EncodingService;
 import java.util.concurrent.Executor;
@@ -69,6 +71,14 @@ final class Handlers {
             .add(HttpHeaderNames.RETRY_AFTER, "1")
             .build(),
         HttpData.ofUtf8("too many concurrent queries, retry later"));
+  }
+
+  /**
+   * Binds {@code service} to GET and HEAD of {@code path} only, so other methods on the same path
+   * (ingest's {@code POST /api/v2/spans}) stay free for other services.
+   */
+  static void get(ServerBuilder sb, String path, HttpService service) {
+    sb.route().path(path).methods(HttpMethod.GET, HttpMethod.HEAD).build(service);
   }
 
   static HttpResponse errorResponse(ServiceRequestContext ctx, RuntimeException e) {

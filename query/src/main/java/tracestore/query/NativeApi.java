@@ -25,6 +25,8 @@ import tracestore.storage.model.TraceId;
  */
 final class NativeApi {
   static final int DEFAULT_LIMIT = 20;
+  /** Hits per page; pages are cheap to ask for, and each hit may load its trace for the summary. */
+  static final int MAX_LIMIT = 1000;
 
   private final QueryService config;
   private final TraceReader reader;
@@ -35,10 +37,11 @@ final class NativeApi {
   }
 
   void registerOn(ServerBuilder sb, String prefix) {
-    sb.service(prefix + "/services", handler((ctx, p) -> services()));
-    sb.service(prefix + "/services/{service}/operations", handler((ctx, p) -> operations(ctx)));
-    sb.service(prefix + "/search", handler((ctx, p) -> search(p)));
-    sb.service(prefix + "/traces/{traceId}", handler((ctx, p) -> trace(ctx)));
+    Handlers.get(sb, prefix + "/services", handler((ctx, p) -> services()));
+    Handlers.get(sb, prefix + "/services/{service}/operations", handler((ctx, p) -> operations(ctx)));
+    Handlers.get(sb, prefix + "/search", handler((ctx, p) -> search(p)));
+    Handlers.get(sb, prefix + "/traces/{traceId}", handler((ctx, p) -> trace(ctx)));
+    Handlers.get(sb, prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
   }
 
   private HttpService handler(Handlers.Handler h) {
@@ -74,8 +77,8 @@ final class NativeApi {
     }));
   }
 
-  /** Translates the native search parameters; every error names the parameter. */
-  static SearchRequest searchRequest(Params p, long nowNanos, long defaultLookbackNanos) {
+  /** {@code start}/{@code end}/{@code lookback} as [start, end] epoch nanos, inclusive. */
+  static long[] window(Params p, long nowNanos, long defaultLookbackNanos) {
     String endText = p.nonBlank("end");
     long end = endText == null ? nowNanos : DurationParam.instantNanos("end", endText);
     String startText = p.nonBlank("start");
@@ -92,6 +95,14 @@ final class NativeApi {
       start = Math.max(0, end - lookback);
     }
     if (end < start) throw new BadRequestException("end must not be before start");
+    return new long[] {start, end};
+  }
+
+  /** Translates the native search parameters; every error names the parameter. */
+  static SearchRequest searchRequest(Params p, long nowNanos, long defaultLookbackNanos) {
+    long[] window = window(p, nowNanos, defaultLookbackNanos);
+    long start = window[0];
+    long end = window[1];
     String min = p.nonBlank("minDuration");
     String max = p.nonBlank("maxDuration");
     long minNanos = min == null ? 0 : DurationParam.nanos("minDuration", min);
@@ -109,7 +120,7 @@ final class NativeApi {
             .minDurationNanos(minNanos)
             .maxDurationNanos(maxNanos)
             .errorOnly(p.bool("error"))
-            .limit(p.limit("limit", DEFAULT_LIMIT, SearchRequest.MAX_LIMIT))
+            .limit(p.limit("limit", DEFAULT_LIMIT, MAX_LIMIT))
             .cursor(p.nonBlank("cursor"));
     for (String tag : p.all("tag")) {
       int eq = tag.indexOf('=');
@@ -179,6 +190,31 @@ final class NativeApi {
     g.writeArrayFieldStart("services");
     for (String svc : s.services()) g.writeString(svc);
     g.writeEndArray();
+  }
+
+  private HttpResponse dependencies(Params p) {
+    long now = Math.multiplyExact(config.clock().millis(), 1_000_000L);
+    long[] window = window(p, now, config.defaultLookback().toNanos());
+    DependencyLinker.Result r =
+        DependencyLinker.fromRawTraces(reader, window[0], window[1], config.dependencyTraceLimit());
+    return Handlers.json(ZipkinJsonWriter.write(g -> {
+      g.writeStartObject();
+      g.writeNumberField("startEpochNanos", window[0]);
+      g.writeNumberField("endEpochNanos", window[1]);
+      g.writeArrayFieldStart("links");
+      for (DependencyLinker.Link l : r.links()) {
+        g.writeStartObject();
+        g.writeStringField("parent", l.parent());
+        g.writeStringField("child", l.child());
+        g.writeNumberField("calls", l.calls());
+        g.writeNumberField("errors", l.errors());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeNumberField("tracesLinked", r.tracesLinked());
+      g.writeBooleanField("complete", r.complete());
+      g.writeEndObject();
+    }));
   }
 
   private HttpResponse trace(ServiceRequestContext ctx) {

@@ -20,7 +20,6 @@ import java.util.function.Supplier;
 import tracestore.storage.DependencyLink;
 import tracestore.storage.Operation;
 import tracestore.storage.SearchRequest;
-import tracestore.storage.SearchResult;
 import tracestore.storage.TraceHit;
 import tracestore.storage.TraceReader;
 import tracestore.storage.model.Span;
@@ -47,19 +46,17 @@ final class ZipkinApi {
 
   /** Registers every endpoint under {@code prefix}, for example {@code /api/v2}. */
   void registerOn(ServerBuilder sb, String prefix) {
-    sb.service(prefix + "/services", handler((ctx, p) -> strings(reader.services())));
-    sb.service(prefix + "/spans", handler((ctx, p) -> spanNames(p)));
-    sb.service(
-        prefix + "/remoteServices",
+    Handlers.get(sb, prefix + "/services", handler((ctx, p) -> strings(reader.services())));
+    Handlers.get(sb, prefix + "/spans", handler((ctx, p) -> spanNames(p)));
+    Handlers.get(sb, prefix + "/remoteServices",
         handler((ctx, p) -> strings(reader.remoteServices(p.required("serviceName")))));
-    sb.service(prefix + "/traces", handler((ctx, p) -> traces(p)));
-    sb.service(prefix + "/trace/{traceId}", handler((ctx, p) -> trace(ctx)));
-    sb.service(prefix + "/traceMany", handler((ctx, p) -> traceMany(p)));
-    sb.service(prefix + "/autocompleteKeys", handler((ctx, p) -> autocompleteKeys()));
-    sb.service(
-        prefix + "/autocompleteValues",
+    Handlers.get(sb, prefix + "/traces", handler((ctx, p) -> traces(p)));
+    Handlers.get(sb, prefix + "/trace/{traceId}", handler((ctx, p) -> trace(ctx)));
+    Handlers.get(sb, prefix + "/traceMany", handler((ctx, p) -> traceMany(p)));
+    Handlers.get(sb, prefix + "/autocompleteKeys", handler((ctx, p) -> autocompleteKeys()));
+    Handlers.get(sb, prefix + "/autocompleteValues",
         handler((ctx, p) -> strings(reader.tagValues(p.required("key")))));
-    sb.service(prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
+    Handlers.get(sb, prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
   }
 
   private HttpService handler(Handlers.Handler h) {
@@ -224,35 +221,14 @@ final class ZipkinApi {
       }
     }
 
-    // Until retention's rollups are read here, links come from raw traces in the range, bounded
-    // by dependencyTraceLimit: the response says how many traces were linked and whether all were.
-    int budget = config.dependencyTraceLimit();
-    DependencyLinker linker = new DependencyLinker();
-    String cursor = null;
-    int linked = 0;
-    boolean complete;
-    while (true) {
-      SearchResult page =
-          reader.search(
-              SearchRequest.newBuilder()
-                  .timeRange(start, end)
-                  .limit(Math.min(FETCH_BATCH, budget - linked))
-                  .cursor(cursor)
-                  .build());
-      List<TraceId> ids = new ArrayList<>();
-      for (TraceHit h : page.hits()) ids.add(h.traceId());
-      for (List<Span> t : reader.getTraces(ids)) linker.putTrace(t);
-      linked += ids.size();
-      complete = page.complete();
-      if (complete || linked >= budget) break;
-      cursor = page.nextCursor();
-    }
-    byte[] body = ZipkinJsonWriter.links(linker.links());
+    DependencyLinker.Result links =
+        DependencyLinker.fromRawTraces(reader, start, end, config.dependencyTraceLimit());
+    byte[] body = ZipkinJsonWriter.links(links.links());
     return HttpResponse.of(
         ResponseHeaders.builder(HttpStatus.OK)
             .contentType(MediaType.JSON_UTF_8)
-            .add(QueryService.LINKED_TRACES_HEADER, Integer.toString(linked))
-            .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(complete))
+            .add(QueryService.LINKED_TRACES_HEADER, Integer.toString(links.tracesLinked()))
+            .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(links.complete()))
             .build(),
         HttpData.wrap(body));
   }

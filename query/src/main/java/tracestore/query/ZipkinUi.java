@@ -2,6 +2,7 @@ package tracestore.query;
 
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
@@ -45,8 +46,8 @@ final class ZipkinUi {
   }
 
   void registerOn(ServerBuilder sb) {
-    sb.service("/zipkin/config.json", (ctx, req) -> Handlers.json(configJson));
-    sb.service("/zipkin", (ctx, req) -> HttpResponse.ofRedirect("/zipkin/"));
+    Handlers.get(sb, "/zipkin/config.json", (ctx, req) -> Handlers.json(configJson));
+    Handlers.get(sb, "/zipkin", (ctx, req) -> HttpResponse.ofRedirect("/zipkin/"));
     HttpService index =
         (ctx, req) -> {
           if (ctx.path().startsWith("/zipkin/api/")) {
@@ -63,7 +64,10 @@ final class ZipkinUi {
         FileService.builder(ZipkinUi.class.getClassLoader(), ROOT)
             .cacheControl("max-age=3600")
             .build();
-    sb.serviceUnder("/zipkin/", files.orElse(index));
+    sb.route()
+        .pathPrefix("/zipkin/")
+        .methods(HttpMethod.GET, HttpMethod.HEAD)
+        .build(files.orElse(index));
   }
 
   private static byte[] read(String resource) {

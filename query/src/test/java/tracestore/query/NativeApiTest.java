@@ -133,6 +133,18 @@ class NativeApiTest {
     assertThat(none.get("hits").size()).isZero();
   }
 
+  @Test
+  void dependencies() throws IOException {
+    JsonNode d = ok("/api/native/dependencies?end=" + Fixtures.NOW + "&lookback=1h");
+    assertThat(d.get("links").toString())
+        .isEqualTo("[{\"parent\":\"frontend\",\"child\":\"payment\",\"calls\":1,\"errors\":1},"
+            + "{\"parent\":\"payment\",\"child\":\"postgres\",\"calls\":1,\"errors\":0}]");
+    assertThat(d.get("tracesLinked").asInt()).isEqualTo(2);
+    assertThat(d.get("complete").asBoolean()).isTrue();
+    assertThat(d.get("endEpochNanos").asLong() - d.get("startEpochNanos").asLong()).isEqualTo(3_600_000_000_000L);
+    assertThat(ok("/api/native/dependencies?end=" + Fixtures.NOW + "&lookback=59s").get("links").size()).isZero();
+  }
+
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
@@ -148,9 +160,11 @@ class NativeApiTest {
         "/api/native/search?tag=k%3Dv|service",
         "/api/native/search?operation=x|service",
         "/api/native/search?service=a&limit=0|limit",
+        "/api/native/search?service=a&limit=1001|limit",
         "/api/native/search?service=a&error=maybe|error",
         "/api/native/search?service=a&start=2000&end=1000|end",
         "/api/native/search?service=a&cursor=garbage|cursor",
+        "/api/native/dependencies?lookback=forever|lookback",
       })
   void badSearchParameters_are400NamingTheParameter(String path, String named) {
     HttpResponse<String> r = server.get(path);

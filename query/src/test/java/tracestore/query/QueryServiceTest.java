@@ -3,6 +3,11 @@ package tracestore.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
@@ -124,6 +129,35 @@ class QueryServiceTest {
       assertThat(f.statusCode()).isEqualTo(503);
       assertThat(f.headers().firstValue("retry-after")).isPresent();
       assertThat(buggy.get("/api/v2/services").statusCode()).isEqualTo(500);
+    }
+  }
+
+  @Test
+  void onlyGetAndHeadAreTaken_soIngestCanPostOnTheSamePaths() throws Exception {
+    ServerBuilder sb =
+        Server.builder().http(0).gracefulShutdownTimeoutMillis(0, 0);
+    sb.route().post("/api/v2/spans").build((ctx, req) -> com.linecorp.armeria.common.HttpResponse.of(202));
+    QueryService.newBuilder(new ScriptedReader(() -> {})).build().registerOn(sb);
+    Server server = sb.build();
+    server.start().join();
+    try {
+      HttpClient client = HttpClient.newHttpClient();
+      URI spans = URI.create("http://127.0.0.1:" + server.activeLocalPort() + "/api/v2/spans");
+      HttpResponse<String> post = client.send(
+          HttpRequest.newBuilder(spans).POST(HttpRequest.BodyPublishers.ofString("[]")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(post.statusCode()).isEqualTo(202);
+      HttpResponse<String> get = client.send(
+          HttpRequest.newBuilder(URI.create(spans + "?serviceName=a")).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(get.statusCode()).isEqualTo(200);
+      assertThat(get.body()).isEqualTo("[]");
+      HttpResponse<String> delete = client.send(
+          HttpRequest.newBuilder(URI.create(spans + "?serviceName=a")).DELETE().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(delete.statusCode()).isEqualTo(405);
+    } finally {
+      server.stop().join();
     }
   }
 

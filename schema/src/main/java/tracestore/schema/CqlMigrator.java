@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -135,6 +136,9 @@ public final class CqlMigrator {
       } finally {
         releaseLock();
       }
+    } catch (QueryValidationException e) {
+      throw StorageException.permanent(
+          "migrating keyspace " + keyspace + " failed: Cassandra rejected a statement: " + e.getMessage(), e);
     } catch (DriverException e) {
       throw StorageException.retryable(
           "migrating keyspace " + keyspace + " failed: " + e.getMessage() + "; run " + MIGRATE_COMMAND

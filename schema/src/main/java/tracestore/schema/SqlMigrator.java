@@ -63,7 +63,9 @@ public final class SqlMigrator {
         .validateMigrationNaming(true)
         .outOfOrder(false)
         .cleanDisabled(true)
-        .failOnMissingLocations(true);
+        .failOnMissingLocations(true)
+        // Through SLF4J like the rest of tracestore (silent where no SLF4J provider is bound).
+        .loggers("slf4j");
     if (schema != null) config = config.schemas(schema).defaultSchema(schema).createSchemas(true);
     this.flyway = config.load();
     this.lockFile = lockFile;

@@ -1,5 +1,11 @@
 package tracestore.server;
 
+import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
@@ -7,6 +13,10 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +28,9 @@ import tracestore.storage.Storage;
  * from the JVM's shutdown hook on SIGTERM:
  *
  * <ol>
- *   <li>stop accepting: new requests are refused (503) and in-flight ones are answered, each
- *       only once its spans are durable, for at most {@link ServerConfig#shutdownTimeout()};
+ *   <li>stop accepting: ingest refuses new spans (503 with {@code Retry-After}), the HTTP server
+ *       stops, and in-flight requests are answered, each only once its spans are durable, for at
+ *       most {@link ServerConfig#shutdownTimeout()};
  *   <li>drain the ingest queue: whatever was accepted is written;
  *   <li>close storage, which lets its in-flight writes finish;
  *   <li>done.
@@ -46,6 +57,20 @@ public final class TracestoreServer implements AutoCloseable {
     this.metrics = metrics;
     sb.service("/health", new HealthService(storage, config.storage(), config.roles(), stopping).service());
     sb.service("/metrics", metrics.service());
+    // While stopping, every new request is refused at once (503, Retry-After) and its connection is
+    // closed after the answer (HTTP/1 "Connection: close", HTTP/2 GOAWAY). Armeria keeps its ports
+    // open during the graceful period, which only ends once no response has been pending for the
+    // quiet period; refusing cheaply lets in-flight requests finish and that moment come.
+    sb.decorator((delegate, ctx, req) -> {
+      if (!stopping.get()) return delegate.serve(ctx, req);
+      ctx.initiateConnectionShutdown();
+      return HttpResponse.of(
+          ResponseHeaders.builder(HttpStatus.SERVICE_UNAVAILABLE)
+              .contentType(MediaType.PLAIN_TEXT_UTF_8)
+              .add(HttpHeaderNames.RETRY_AFTER, "1")
+              .build(),
+          HttpData.ofUtf8("tracestore is shutting down; retry against another instance or later"));
+    });
     this.server = sb.build();
   }
 
@@ -95,11 +120,24 @@ public final class TracestoreServer implements AutoCloseable {
       return;
     }
     try {
+      CompletionStage<Void> drained = null;
+      if (ingest != null) {
+        // Refuse new spans at once (503 + Retry-After); clients on kept-alive connections would
+        // otherwise keep the server's quiet period from ever starting. Accepted spans still drain.
+        drained = ingest.closeAsync();
+      }
       LOG.info("shutdown 1/4: refusing new requests; answering in-flight ones (up to {} ms)",
           config.shutdownTimeout().toMillis());
       server.stop().join();
       if (ingest != null) {
         LOG.info("shutdown 2/4: draining the ingest queue ({} bytes pending)", ingest.pendingBytes());
+        try {
+          drained.toCompletableFuture().get(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+          LOG.warn("shutdown 2/4: ingest drain did not complete cleanly: {}", e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         ingest.close();
         LOG.info("shutdown 2/4: ingest queue drained ({} bytes pending)", ingest.pendingBytes());
       } else {

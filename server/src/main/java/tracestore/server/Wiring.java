@@ -130,7 +130,7 @@ public final class Wiring {
           .meterRegistry(metrics.registry())
           .blockingTaskExecutor(8)
           .requestTimeout(Duration.ofSeconds(30))
-          .gracefulShutdownTimeout(Duration.ofMillis(300), config.shutdownTimeout());
+          .gracefulShutdownTimeout(Duration.ofMillis(100), config.shutdownTimeout());
       InetAddress bind = InetAddress.getByName(config.bindAddress());
       for (int port : ports(config)) sb.port(new InetSocketAddress(bind, port), SessionProtocol.HTTP);
       if (config.runs(Role.INGEST)) {

@@ -135,4 +135,17 @@ class ServerTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("postgres.url: required with storage=postgres");
   }
+
+  @Test
+  void theConfigFileFlagFeedsTheSameValidation() throws Exception {
+    Path file = dir.resolve("tracestore.properties");
+    java.nio.file.Files.writeString(file, "storage=postgres\npostgres.url=mysql://nope\n");
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(err))
+        .execute("migrate", "--config", file.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("postgres.url: must start with jdbc:postgresql:, got mysql://nope")
+        .contains("(set by key postgres.url in " + file + ")");
+  }
 }

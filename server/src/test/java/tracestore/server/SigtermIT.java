@@ -63,11 +63,13 @@ class SigtermIT {
               if (r.statusCode() / 100 == 2) {
                 acked.putAll(batch);
               } else {
+                // As OTLP exporters do: back off on 429/503 (the server sends Retry-After).
                 refused.incrementAndGet();
+                sleep(100);
               }
             } catch (IOException e) {
               failedToConnect.incrementAndGet();
-              sleep(20);
+              sleep(200);
             }
           }
           return null;
@@ -108,6 +110,7 @@ class SigtermIT {
         }
       }
       assertThat(missing).as("acknowledged traces not fully readable after restart, e.g. " + examples).isZero();
+      for (String line : output.split("\n")) if (line.contains("shutdown ")) System.out.println("first run: " + line);
       System.out.printf("SIGTERM test: %d traces (%d spans) acknowledged and all read back; %d requests refused, "
           + "%d failed to connect%n", acked.size(), acked.size() * SPANS_PER_TRACE, refused.get(), failedToConnect.get());
     }

@@ -38,6 +38,7 @@ public final class OtlpDecoder {
   static final String SERVICE_NAME = "service.name";
   static final String PEER_SERVICE = "peer.service";
   private static final SpanKind[] KINDS = SpanKind.values();
+  static final int MAX_ARRAY_DEPTH = 8;
 
   private OtlpDecoder() {}
 
@@ -194,6 +195,14 @@ public final class OtlpDecoder {
    * value the empty string.
    */
   static TagValue value(AnyValue v) {
+    return value(v, 0);
+  }
+
+  /**
+   * Arrays nested deeper than {@link #MAX_ARRAY_DEPTH} levels become their text form, so no
+   * client can send a value the chunk codec refuses (it stops at 16 levels).
+   */
+  private static TagValue value(AnyValue v, int depth) {
     switch (v.getValueCase()) {
       case STRING_VALUE:
         return TagValue.of(v.getStringValue());
@@ -205,8 +214,9 @@ public final class OtlpDecoder {
         return TagValue.of(v.getDoubleValue());
       case ARRAY_VALUE:
         List<TagValue> values = new ArrayList<>(v.getArrayValue().getValuesCount());
-        for (AnyValue e : v.getArrayValue().getValuesList()) values.add(value(e));
-        return TagValue.of(values);
+        for (AnyValue e : v.getArrayValue().getValuesList()) values.add(value(e, depth + 1));
+        TagValue array = TagValue.of(values);
+        return depth >= MAX_ARRAY_DEPTH ? TagValue.of(array.asString()) : array;
       case KVLIST_VALUE:
         StringBuilder sb = new StringBuilder("{");
         for (KeyValue kv : v.getKvlistValue().getValuesList()) {

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * Reasons: {@code invalid}, {@code malformed}, {@code too_large}, {@code unsupported_media_type},
- * {@code queue_full}, {@code closed}, {@code deadline}, {@code storage_error}. Thread-safe.
+ * {@code decoders_busy}, {@code queue_full}, {@code closed}, {@code deadline}, {@code
+ * storage_error}. Thread-safe.
  */
 public final class IngestMetrics {
   private final MeterRegistry registry;

@@ -5,19 +5,28 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tracestore.storage.SpanWriter;
+import tracestore.storage.StorageException;
+import tracestore.storage.WriteBatch;
 import tracestore.storage.model.Span;
 
 /**
@@ -25,11 +34,13 @@ import tracestore.storage.model.Span;
  *
  * <p>{@link #submit} puts a request's spans on a queue bounded by bytes (refusing with {@link
  * RejectedException} when full). One batcher thread cuts the queue into batches of at most {@code
- * maxBatchSpans} spans or {@code maxBatchBytes} bytes, flushing a partial batch {@code
- * flushInterval} after its first span. Each batch is encoded by the {@link BatchEncoder} and
+ * maxBatchSpans} spans or {@code maxBatchBytes} bytes. A partial batch is flushed as soon as the
+ * queue is empty and a write slot is free (group commit: no added latency when the store keeps
+ * up, bigger batches when it does not), and at the latest {@code flushInterval} after its first
+ * span, when it then waits for a slot. Each batch is encoded by the {@link BatchEncoder} and
  * written with at most {@code maxConcurrentWrites} writes in flight; when they are all busy the
  * batcher waits and the queue fills, which is the backpressure. A write failing with a retryable
- * {@link tracestore.storage.StorageException} is repeated after an exponential, jittered backoff
+ * {@link StorageException} is repeated after an exponential, jittered backoff
  * while its requests still have time.
  *
  * <p>The stage {@link #submit} returns completes normally only once every span of that request is
@@ -52,6 +63,8 @@ public final class IngestPipeline implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final ArrayDeque<Request> queue = new ArrayDeque<>();
+  /** Batches split per request after a permanent failure, written before new work; guarded by lock. */
+  private final ArrayDeque<Batch> isolated = new ArrayDeque<>();
   private final AtomicLong pendingBytes = new AtomicLong();
   private boolean closed; // guarded by lock
 
@@ -136,7 +149,7 @@ public final class IngestPipeline implements AutoCloseable {
       lock.unlock();
     }
     if (refusal != null) {
-      metrics.rejected(refusal.reason().name().toLowerCase(java.util.Locale.ROOT), spans.size());
+      metrics.rejected(refusal.reason().name().toLowerCase(Locale.ROOT), spans.size());
       return CompletableFuture.failedFuture(refusal);
     }
     long deadlineMillis = config.requestDeadline().toMillis();
@@ -148,6 +161,58 @@ public final class IngestPipeline implements AutoCloseable {
 
   private RejectedException reject(RejectedException.Reason reason, String message) {
     return new RejectedException(reason, message, config.retryAfter());
+  }
+
+  /**
+   * Queues one batch per request part of {@code b} for the batcher, ahead of new work. Their bytes
+   * stay pending: together they are {@code b}'s.
+   */
+  private void split(Batch b) {
+    List<Batch> parts = new ArrayList<>(b.owners.size());
+    int at = 0;
+    for (int i = 0; i < b.owners.size(); i++) {
+      Batch part = new Batch();
+      for (int j = 0; j < b.counts.get(i); j++, at++) {
+        part.add(b.owners.get(i), b.spans.get(at), SpanSize.estimate(b.spans.get(at)));
+      }
+      parts.add(part);
+    }
+    lock.lock();
+    try {
+      isolated.addAll(parts);
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Batch pollIsolated() {
+    lock.lock();
+    try {
+      return isolated.pollFirst();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean hasIsolated() {
+    lock.lock();
+    try {
+      return !isolated.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Frees a write slot and wakes the batcher, which may hold a partial batch for it. */
+  private void releasePermit() {
+    writePermits.release();
+    lock.lock();
+    try {
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Estimated bytes accepted but not yet written or failed. */
@@ -195,7 +260,7 @@ public final class IngestPipeline implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (TimeoutException e) {
       LOG.warn("ingest pipeline did not drain in time; stopping anyway");
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       LOG.warn("ingest pipeline drain failed", e.getCause());
     } finally {
       batcher.interrupt();
@@ -203,11 +268,16 @@ public final class IngestPipeline implements AutoCloseable {
     }
   }
 
-  /** Takes the next request, waiting at most {@code waitNanos}; null on timeout or when drained. */
-  private Request take(long waitNanos) throws InterruptedException {
+  /**
+   * Takes the next request, waiting at most {@code waitNanos}; null on timeout, when drained, or
+   * when {@code haveBatch} and a write slot is free (group commit: an idle writer takes what there
+   * is instead of waiting for the flush interval).
+   */
+  private Request take(long waitNanos, boolean haveBatch) throws InterruptedException {
     lock.lock();
     try {
-      while (queue.isEmpty() && !closed) {
+      while (queue.isEmpty() && isolated.isEmpty() && !closed) {
+        if (haveBatch && writePermits.availablePermits() > 0) return null;
         if (waitNanos <= 0) return null;
         waitNanos = notEmpty.awaitNanos(waitNanos);
       }
@@ -220,7 +290,7 @@ public final class IngestPipeline implements AutoCloseable {
   private boolean drained() {
     lock.lock();
     try {
-      return closed && queue.isEmpty();
+      return closed && queue.isEmpty() && isolated.isEmpty();
     } finally {
       lock.unlock();
     }
@@ -236,10 +306,15 @@ public final class IngestPipeline implements AutoCloseable {
         Request current = null;
         int offset = 0;
         while (true) {
+          Batch retry = pollIsolated();
+          if (retry != null) {
+            write(retry);
+            continue;
+          }
           if (current == null) {
             long wait =
                 batch.isEmpty() ? TimeUnit.DAYS.toNanos(1) : batch.flushAtNanos - System.nanoTime();
-            current = take(wait);
+            current = take(wait, !batch.isEmpty());
             offset = 0;
             if (current == null) {
               if (!batch.isEmpty()) flush();
@@ -254,9 +329,15 @@ public final class IngestPipeline implements AutoCloseable {
           if (offset == current.spans.size()) current = null;
           if (batch.isFull() || System.nanoTime() - batch.flushAtNanos >= 0) flush();
         }
-        // Every accepted span is in a write now; wait until all writes have ended.
+        // Every accepted span is in a write now; wait until all writes have ended. A write that
+        // failed meanwhile may have split its batch: then write those parts too.
         writePermits.acquire(config.maxConcurrentWrites());
+        boolean more = hasIsolated();
         writePermits.release(config.maxConcurrentWrites());
+        if (more) {
+          run();
+          return;
+        }
         closeFuture.complete(null);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -271,6 +352,10 @@ public final class IngestPipeline implements AutoCloseable {
     private void flush() throws InterruptedException {
       Batch b = batch;
       batch = new Batch();
+      write(b);
+    }
+
+    private void write(Batch b) throws InterruptedException {
       long skipped = b.dropFinished();
       if (skipped > 0) pendingBytes.addAndGet(-skipped);
       if (b.isEmpty()) return;
@@ -280,10 +365,14 @@ public final class IngestPipeline implements AutoCloseable {
       try {
         w = new BatchWrite(encoder.encode(b.spans), b);
       } catch (RuntimeException e) {
-        LOG.warn("cannot encode a batch of {} spans", b.spans.size(), e);
-        pendingBytes.addAndGet(-b.bytes);
-        b.fail(e, "invalid");
-        writePermits.release();
+        if (b.owners.size() > 1) {
+          split(b); // find the request that cannot be encoded; the others still get written
+        } else {
+          LOG.warn("cannot encode a batch of {} spans", b.spans.size(), e);
+          pendingBytes.addAndGet(-b.bytes);
+          b.fail(e, "invalid");
+        }
+        releasePermit();
         return;
       }
       w.attempt();
@@ -374,16 +463,16 @@ public final class IngestPipeline implements AutoCloseable {
 
   private void finished(Batch b) {
     pendingBytes.addAndGet(-b.bytes);
-    writePermits.release();
+    releasePermit();
   }
 
   /** One batch's write, with its retries. Holds one write permit until it ends. */
   private final class BatchWrite {
-    final tracestore.storage.WriteBatch writeBatch;
+    final WriteBatch writeBatch;
     final Batch batch;
     int attempts;
 
-    BatchWrite(tracestore.storage.WriteBatch writeBatch, Batch batch) {
+    BatchWrite(WriteBatch writeBatch, Batch batch) {
       this.writeBatch = writeBatch;
       this.batch = batch;
     }
@@ -404,7 +493,7 @@ public final class IngestPipeline implements AutoCloseable {
           scheduler.schedule(
               () ->
                   a.done(
-                      tracestore.storage.StorageException.retryable(
+                      StorageException.retryable(
                           "write did not complete within " + Duration.ofNanos(timeout).toMillis()
                               + " ms",
                           null)),
@@ -416,9 +505,9 @@ public final class IngestPipeline implements AutoCloseable {
     /** One try; the first of (write result, attempt timeout) decides it. */
     private final class Attempt {
       final long start;
-      volatile java.util.concurrent.ScheduledFuture<?> timer;
-      private final java.util.concurrent.atomic.AtomicBoolean decided =
-          new java.util.concurrent.atomic.AtomicBoolean();
+      volatile ScheduledFuture<?> timer;
+      private final AtomicBoolean decided =
+          new AtomicBoolean();
 
       Attempt(long start) {
         this.start = start;
@@ -426,18 +515,23 @@ public final class IngestPipeline implements AutoCloseable {
 
       void done(Throwable error) {
         if (!decided.compareAndSet(false, true)) return;
-        java.util.concurrent.ScheduledFuture<?> t = timer;
+        ScheduledFuture<?> t = timer;
         if (t != null) t.cancel(false);
         long nanos = System.nanoTime() - start;
         metrics.write(nanos, error == null);
         if (error == null) {
           pendingBytes.addAndGet(-batch.bytes); // before the acks, so an acked caller sees it
           batch.written();
-          writePermits.release();
+          releasePermit();
           return;
         }
         Throwable cause = unwrap(error);
-        if (isRetryable(cause) && batch.anyLive()) {
+        if (!batch.anyLive()) {
+          // Every request of this batch already has its answer (deadline): nobody waits for it.
+          finished(batch);
+          return;
+        }
+        if (isRetryable(cause)) {
           batch.failedAttempt(cause);
           long delay = backoffNanos(attempts);
           if (System.nanoTime() + delay - batch.earliestDeadline() < 0) {
@@ -445,24 +539,33 @@ public final class IngestPipeline implements AutoCloseable {
             try {
               scheduler.schedule(BatchWrite.this::attempt, delay, TimeUnit.NANOSECONDS);
               return;
-            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-              // fall through: fail below
+            } catch (RejectedExecutionException shuttingDown) {
+              // the pipeline is stopping: leave the answer to the deadline
             }
           }
           // No time left for another try: the deadline timers answer these requests.
           finished(batch);
           return;
         }
+        if (batch.owners.size() > 1) {
+          // One request may poison a batch shared with others: write each request's part alone.
+          LOG.info("a write of {} spans from {} requests failed ({}); writing each request alone",
+              batch.spans.size(), batch.owners.size(), cause.toString());
+          split(batch);
+          releasePermit();
+          return;
+        }
+        LOG.warn("a write of {} spans failed and is not retried", batch.spans.size(), cause);
         pendingBytes.addAndGet(-batch.bytes);
         batch.fail(cause, cause instanceof IllegalArgumentException ? "invalid" : "storage_error");
-        writePermits.release();
+        releasePermit();
       }
     }
   }
 
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException
-            || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException
+            || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
@@ -470,7 +573,7 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   static boolean isRetryable(Throwable t) {
-    return t instanceof tracestore.storage.StorageException se && se.isRetryable();
+    return t instanceof StorageException se && se.isRetryable();
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random. */
@@ -479,6 +582,6 @@ public final class IngestPipeline implements AutoCloseable {
     long max = config.maxBackoff().toNanos();
     long exp = attempt >= 30 ? max : Math.min(max, base << Math.min(attempt - 1, 30));
     long half = Math.max(1, exp / 2);
-    return half + java.util.concurrent.ThreadLocalRandom.current().nextLong(half);
+    return half + ThreadLocalRandom.current().nextLong(half);
   }
 }

@@ -66,7 +66,10 @@ public final class PipelineConfig {
     return maxBatchBytes;
   }
 
-  /** A non-empty batch is flushed at the latest this long after its first span arrived. */
+  /**
+   * A partial batch stops taking spans this long after its first span and waits for a write slot.
+   * It is flushed earlier whenever the queue is empty and a slot is free.
+   */
   public Duration flushInterval() {
     return flushInterval;
   }

@@ -12,6 +12,7 @@ import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.SpanLog;
 import tracestore.storage.model.TagValue;
 import tracestore.storage.model.TraceId;
+import tracestore.storage.model.ZipkinTags;
 import zipkin2.Annotation;
 import zipkin2.Endpoint;
 import zipkin2.codec.SpanBytesDecoder;
@@ -21,21 +22,11 @@ import zipkin2.codec.SpanBytesDecoder;
  * each {@code zipkin2.Span} into the model: local endpoint service to service, remote endpoint
  * service to remote service, annotations to logs, tags to string tags, microseconds to
  * nanoseconds. What has no field of its own (endpoint addresses and ports, {@code shared}, {@code
- * debug}) becomes a reserved {@code zipkin.*} tag, listed here and in {@code docs/ingest.md}.
+ * debug}) becomes a reserved {@code zipkin.*} tag from {@link ZipkinTags}, which the query side
+ * reads back.
  * Stateless and thread-safe.
  */
 public final class ZipkinDecoder {
-  public static final String LOCAL_IPV4 = "zipkin.local.ipv4";
-  public static final String LOCAL_IPV6 = "zipkin.local.ipv6";
-  public static final String LOCAL_PORT = "zipkin.local.port";
-  public static final String REMOTE_IPV4 = "zipkin.remote.ipv4";
-  public static final String REMOTE_IPV6 = "zipkin.remote.ipv6";
-  public static final String REMOTE_PORT = "zipkin.remote.port";
-  /** Present (true) only when the span is {@code shared}. */
-  public static final String SHARED = "zipkin.shared";
-  /** Present (true) only when the span is {@code debug}. */
-  public static final String DEBUG = "zipkin.debug";
-
   private ZipkinDecoder() {}
 
   /** Decodes a Zipkin v2 JSON array of spans. */
@@ -98,10 +89,10 @@ public final class ZipkinDecoder {
     for (Map.Entry<String, String> tag : z.tags().entrySet()) {
       out.addTag(tag.getKey(), TagValue.of(tag.getValue()));
     }
-    endpointTags(local, LOCAL_IPV4, LOCAL_IPV6, LOCAL_PORT, out);
-    endpointTags(remote, REMOTE_IPV4, REMOTE_IPV6, REMOTE_PORT, out);
-    if (Boolean.TRUE.equals(z.shared())) out.addTag(SHARED, TagValue.of(true));
-    if (Boolean.TRUE.equals(z.debug())) out.addTag(DEBUG, TagValue.of(true));
+    endpointTags(local, ZipkinTags.LOCAL_IPV4, ZipkinTags.LOCAL_IPV6, ZipkinTags.LOCAL_PORT, out);
+    endpointTags(remote, ZipkinTags.REMOTE_IPV4, ZipkinTags.REMOTE_IPV6, ZipkinTags.REMOTE_PORT, out);
+    if (Boolean.TRUE.equals(z.shared())) out.addTag(ZipkinTags.SHARED, TagValue.of(true));
+    if (Boolean.TRUE.equals(z.debug())) out.addTag(ZipkinTags.DEBUG, TagValue.of(true));
   }
 
   private static void endpointTags(

@@ -225,6 +225,20 @@ class OtlpDecoderTest {
   }
 
   @Test
+  void deeplyNestedArraysBecomeTextBelowTheDepthLimit() {
+    AnyValue v = str("leaf");
+    for (int i = 0; i < 40; i++) v = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(v)).build();
+    TagValue t = OtlpDecoder.value(v);
+    int depth = 0;
+    while (t instanceof TagValue.Arr a) {
+      depth++;
+      t = a.values().get(0);
+    }
+    assertThat(depth).isEqualTo(OtlpDecoder.MAX_ARRAY_DEPTH);
+    assertThat(t.asString()).isEqualTo("[".repeat(32) + "leaf" + "]".repeat(32));
+  }
+
+  @Test
   void limitsTruncateValuesDropTagsAndCapSpans() {
     SpanLimits limits = new SpanLimits(2, 3, 10, 5);
     io.opentelemetry.proto.trace.v1.Span s =

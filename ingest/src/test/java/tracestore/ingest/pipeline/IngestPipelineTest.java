@@ -132,15 +132,45 @@ class IngestPipelineTest {
     assertThat(stored(request)).containsExactlyInAnyOrderElementsOf(request);
   }
 
+  static void until(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) throw new AssertionError("condition not met in 10 s");
+      Thread.sleep(1);
+    }
+  }
+
   @Test
-  void aPartialBatchIsFlushedByTime() throws Exception {
-    FlakyWriter writer = new FlakyWriter(store.writer());
-    start(writer, config().maxBatchSpans(10_000).flushInterval(Duration.ofMillis(100)).build());
+  void anIdleWriterTakesAPartialBatchAtOnceAndABusyOneGetsLaterRequestsMerged() throws Exception {
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
+    start(writer, config().maxBatchSpans(10_000).maxConcurrentWrites(1).flushInterval(Duration.ofHours(1)).build());
     long t0 = System.nanoTime();
-    await(pipeline.submit(spans(1, 2)));
-    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    assertThat(ms).isBetween(80L, 2_000L);
-    assertThat(writer.calls.get()).isEqualTo(1);
+    CompletionStage<Void> first = pipeline.submit(spans(1, 2));
+    until(() -> writer.calls.get() == 1); // no flush interval wait: the slot was free
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
+    List<CompletionStage<Void>> later = new ArrayList<>();
+    for (int i = 0; i < 3; i++) later.add(pipeline.submit(spans(1, 2))); // slot busy: one batch
+    Thread.sleep(100);
+    writer.open();
+    await(first);
+    for (CompletionStage<Void> a : later) await(a);
+    assertThat(writer.calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void aPartialBatchStopsTakingSpansAfterTheFlushInterval() throws Exception {
+    FlakyWriter writer = new FlakyWriter(store.writer()).close();
+    start(writer, config().maxBatchSpans(10_000).maxConcurrentWrites(1).flushInterval(Duration.ofMillis(100)).build());
+    CompletionStage<Void> a = pipeline.submit(spans(1, 2));
+    until(() -> writer.calls.get() == 1);
+    CompletionStage<Void> b = pipeline.submit(spans(1, 2)); // waits in a partial batch
+    Thread.sleep(400); // past the flush interval: that batch is closed, waiting for the slot
+    CompletionStage<Void> c = pipeline.submit(spans(1, 2)); // so this one starts a new batch
+    writer.open();
+    await(a);
+    await(b);
+    await(c);
+    assertThat(writer.calls.get()).isEqualTo(3);
   }
 
   @Test
@@ -213,6 +243,62 @@ class IngestPipelineTest {
     Throwable t = failure(pipeline.submit(request));
     assertThat(t).hasMessage("corrupt");
     assertThat(stored(request)).hasSize(7);
+  }
+
+  @Test
+  void aRequestThatPoisonsASharedBatchFailsAloneAndTheOthersAreStored() throws Exception {
+    FlakyWriter gate = new FlakyWriter(store.writer()).close();
+    List<Span> poison = spans(1, 3);
+    TraceId bad = poison.get(0).traceId();
+    tracestore.storage.SpanWriter refusesPoison =
+        b ->
+            b.chunks().stream().anyMatch(c -> c.traceId().equals(bad))
+                ? CompletableFuture.failedFuture(StorageException.permanent("value too long for column", null))
+                : gate.write(b);
+    start(refusesPoison, config().maxBatchSpans(1000).maxConcurrentWrites(1).build());
+    CompletionStage<Void> first = pipeline.submit(spans(1, 1));
+    until(() -> gate.calls.get() == 1); // the slot is busy: the next three share one batch
+    List<Span> before = spans(2, 2);
+    List<Span> after = spans(2, 2);
+    CompletionStage<Void> a = pipeline.submit(before);
+    CompletionStage<Void> p = pipeline.submit(poison);
+    CompletionStage<Void> c = pipeline.submit(after);
+    gate.open();
+    await(first);
+    await(a);
+    await(c);
+    assertThat(failure(p)).hasMessage("value too long for column");
+    assertThat(stored(before)).containsExactlyInAnyOrderElementsOf(before);
+    assertThat(stored(after)).containsExactlyInAnyOrderElementsOf(after);
+    assertThat(stored(poison)).isEmpty();
+    assertThat(pipeline.pendingBytes()).isZero();
+  }
+
+  @Test
+  void aRequestThatCannotBeEncodedFailsAloneAndTheOthersAreStored() throws Exception {
+    FlakyWriter gate = new FlakyWriter(store.writer()).close();
+    List<Span> poison = spans(1, 2);
+    TraceId bad = poison.get(0).traceId();
+    BatchEncoder real = encoder;
+    BatchEncoder refusing =
+        spans -> {
+          for (Span s : spans) {
+            if (s.traceId().equals(bad)) throw new IllegalArgumentException("cannot encode " + bad);
+          }
+          return real.encode(spans);
+        };
+    pipeline = IngestPipeline.start(gate, refusing, config().maxBatchSpans(1000).maxConcurrentWrites(1).build(), new IngestMetrics(registry));
+    CompletionStage<Void> first = pipeline.submit(spans(1, 1));
+    until(() -> gate.calls.get() == 1);
+    List<Span> good = spans(3, 1);
+    CompletionStage<Void> p = pipeline.submit(poison);
+    CompletionStage<Void> g = pipeline.submit(good);
+    gate.open();
+    await(first);
+    await(g);
+    assertThat(failure(p)).isInstanceOf(IllegalArgumentException.class).hasMessage("cannot encode " + bad);
+    assertThat(stored(good)).containsExactlyInAnyOrderElementsOf(good);
+    assertThat(counter("tracestore.ingest.requests.rejected", "reason", "invalid")).isEqualTo(1);
   }
 
   @Test

@@ -14,6 +14,7 @@ import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.SpanLog;
 import tracestore.storage.model.Tag;
 import tracestore.storage.model.TraceId;
+import tracestore.storage.model.ZipkinTags;
 import zipkin2.Endpoint;
 import zipkin2.codec.SpanBytesEncoder;
 
@@ -51,12 +52,12 @@ class ZipkinDecoderTest {
         .addLog(SpanLog.of(1_700_000_000_150_000_000L, "wire.send"))
         .addTag(Tag.of("error", "500"))
         .addTag(Tag.of("http.path", "/cart"))
-        .addTag(Tag.of(ZipkinDecoder.LOCAL_IPV4, "10.0.0.1"))
-        .addTag(Tag.of(ZipkinDecoder.LOCAL_PORT, 8080L))
-        .addTag(Tag.of(ZipkinDecoder.REMOTE_IPV6, "2001:db8::1"))
-        .addTag(Tag.of(ZipkinDecoder.REMOTE_PORT, 9000L))
-        .addTag(Tag.of(ZipkinDecoder.SHARED, true))
-        .addTag(Tag.of(ZipkinDecoder.DEBUG, true))
+        .addTag(Tag.of(ZipkinTags.LOCAL_IPV4, "10.0.0.1"))
+        .addTag(Tag.of(ZipkinTags.LOCAL_PORT, 8080L))
+        .addTag(Tag.of(ZipkinTags.REMOTE_IPV6, "2001:db8::1"))
+        .addTag(Tag.of(ZipkinTags.REMOTE_PORT, 9000L))
+        .addTag(Tag.of(ZipkinTags.SHARED, true))
+        .addTag(Tag.of(ZipkinTags.DEBUG, true))
         .build();
   }
 

@@ -1,8 +1,6 @@
 package tracestore.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
-import com.datastax.oss.driver.api.core.cql.Row;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -35,7 +33,8 @@ import tracestore.storage.model.TraceId;
  * </ul>
  */
 final class CassandraSearch {
-  static final int PAGE_SIZE = 5_000;
+  /** Posting rows per page: each holds up to 1,000 entries. */
+  static final int PAGE_SIZE = 100;
 
   private final Statements st;
 
@@ -111,7 +110,7 @@ final class CassandraSearch {
       BitSet read = bucketsRead.get(i);
       if (read.get(newest - b)) continue;
       read.set(newest - b);
-      for (BoundStatement s : predicates.get(i).statements(st, b, lo, hi)) {
+      for (BoundStatement s : predicates.get(i).statements(st, b)) {
         statements.add(s);
         owner.add(i);
       }
@@ -121,11 +120,18 @@ final class CassandraSearch {
         st.ctx.session(),
         statements,
         (row, s) -> {
+          if (row.getLong("max_start") < lo || row.getLong("min_start") > hi) return;
           int i = owner.get(s);
-          if (!predicates.get(i).accepts(row)) return;
-          matched[i]++;
-          long start = row.getLong("start");
-          earliest.get(i).merge(traceId(row.getByteBuffer("trace_id")), start, Math::min);
+          Predicate predicate = predicates.get(i);
+          Map<TraceId, Long> found = earliest.get(i);
+          Postings.decode(
+              row.getByteBuffer("traces"),
+              predicate.width(),
+              (id, start, duration, error) -> {
+                if (start < lo || start > hi || !predicate.accepts(duration, error)) return;
+                matched[i]++;
+                found.merge(id, start, Math::min);
+              });
         },
         "searching");
     return matched;
@@ -147,11 +153,6 @@ final class CassandraSearch {
     }
     hits.sort(SearchCursor.HIT_ORDER);
     return hits;
-  }
-
-  private static TraceId traceId(ByteBuffer b) {
-    int p = b.position();
-    return new TraceId(b.getLong(p), b.getLong(p + 8));
   }
 
   /** The predicates of a request, as the SPI defines them (see docs/spi.md, "Searching"). */
@@ -186,49 +187,67 @@ final class CassandraSearch {
     return duration >= min && (max == 0 || duration <= max);
   }
 
-  /** One AND-ed condition: the partition reads of one bucket, and a row check. */
+  /** One AND-ed condition: the posting reads of one bucket, and a check of each entry. */
   private interface Predicate {
-    List<BoundStatement> statements(Statements st, int bucket, long from, long to);
+    List<BoundStatement> statements(Statements st, int bucket);
 
-    boolean accepts(Row row);
+    /** The record width of its postings (see {@link Postings}). */
+    int width();
+
+    boolean accepts(long duration, boolean error);
   }
 
   private record TagPredicate(String service, String key, String value) implements Predicate {
     @Override
-    public List<BoundStatement> statements(Statements st, int bucket, long from, long to) {
-      return List.of(st.selectTagIndex.bind(service, key, value, bucket, from, to, PAGE_SIZE));
+    public List<BoundStatement> statements(Statements st, int bucket) {
+      return List.of(st.selectTagIndex.bind(service, key, value, bucket, PAGE_SIZE));
     }
 
     @Override
-    public boolean accepts(Row row) {
+    public int width() {
+      return Postings.TAG_WIDTH;
+    }
+
+    @Override
+    public boolean accepts(long duration, boolean error) {
       return true;
     }
   }
 
   private record OperationPredicate(String service, String operation, long min, long max) implements Predicate {
     @Override
-    public List<BoundStatement> statements(Statements st, int bucket, long from, long to) {
-      return List.of(st.selectOperationIndex.bind(service, operation, bucket, from, to, PAGE_SIZE));
+    public List<BoundStatement> statements(Statements st, int bucket) {
+      return List.of(st.selectOperationIndex.bind(service, operation, bucket, PAGE_SIZE));
     }
 
     @Override
-    public boolean accepts(Row row) {
-      return durationIn(row.getLong("duration"), min, max);
+    public int width() {
+      return Postings.OPERATION_WIDTH;
+    }
+
+    @Override
+    public boolean accepts(long duration, boolean error) {
+      return durationIn(duration, min, max);
     }
   }
 
   private record ServicePredicate(List<String> services, long min, long max, boolean errorOnly)
       implements Predicate {
     @Override
-    public List<BoundStatement> statements(Statements st, int bucket, long from, long to) {
+    public List<BoundStatement> statements(Statements st, int bucket) {
       List<BoundStatement> out = new ArrayList<>(services.size());
-      for (String s : services) out.add(st.selectServiceIndex.bind(s, bucket, from, to, PAGE_SIZE));
+      for (String s : services) out.add(st.selectServiceIndex.bind(s, bucket, PAGE_SIZE));
       return out;
     }
 
     @Override
-    public boolean accepts(Row row) {
-      return durationIn(row.getLong("duration"), min, max) && (!errorOnly || row.getBoolean("error"));
+    public int width() {
+      return Postings.SERVICE_WIDTH;
+    }
+
+    @Override
+    public boolean accepts(long duration, boolean error) {
+      return durationIn(duration, min, max) && (!errorOnly || error);
     }
   }
 }

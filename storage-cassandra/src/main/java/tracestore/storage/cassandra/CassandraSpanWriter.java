@@ -21,14 +21,15 @@ import tracestore.storage.WriteBatches;
 
 /**
  * Turns a batch into statements and sends them through {@link InFlight}: one insert per chunk, index
- * rows grouped into unlogged batches only when they share a partition (a batch spanning partitions
+ * entries packed into postings (one row per partition and value, see {@link Postings}) and grouped
+ * into unlogged batches only when they share a partition (a batch spanning partitions
  * would make one coordinator do the work of several and is an anti-pattern), and names only when the
  * {@link NameCache} has not seen them lately. The stage completes when every statement is
  * acknowledged at the write consistency.
  */
 final class CassandraSpanWriter implements SpanWriter {
-  /** Rows per single-partition batch; small enough to stay far below Cassandra's batch limits. */
-  static final int MAX_ROWS_PER_BATCH = 100;
+  /** Rows per single-partition batch (postings of up to ~33 KB each, so at most a few MB). */
+  static final int MAX_ROWS_PER_BATCH = 50;
 
   private final Statements st;
   private final InFlight inFlight;
@@ -63,9 +64,9 @@ final class CassandraSpanWriter implements SpanWriter {
     for (Chunk c : batch.chunks()) statements.add(st.insertChunk.bind(c));
 
     List<PendingRow> rows = new ArrayList<>();
-    for (ServiceIndexEntry e : batch.serviceEntries()) rows.add(st.insertServiceIndex.row(e));
-    for (OperationIndexEntry e : batch.operationEntries()) rows.add(st.insertOperationIndex.row(e));
-    for (TagIndexEntry e : batch.tagEntries()) rows.add(st.insertTagIndex.row(e));
+    rows.addAll(st.insertServiceIndex.rows(batch.serviceEntries()));
+    rows.addAll(st.insertOperationIndex.rows(batch.operationEntries()));
+    rows.addAll(st.insertTagIndex.rows(batch.tagEntries()));
 
     Map<String, PendingRow> newNames = new LinkedHashMap<>();
     for (ServiceIndexEntry e : batch.serviceEntries()) {

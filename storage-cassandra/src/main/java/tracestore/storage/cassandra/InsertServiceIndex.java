@@ -1,14 +1,16 @@
 package tracestore.storage.cassandra;
 
-import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import tracestore.storage.ServiceIndexEntry;
 
-/** One service index row, in the partition (service, hour of start). */
+/** Service index postings: one row per (service, hour) per batch, listing its traces. */
 final class InsertServiceIndex {
+  static final String TABLE = "service_index";
   static final String CQL =
-      "INSERT INTO %s.service_index (service, bucket, start, trace_id, duration, error)"
+      "INSERT INTO %s.service_index (service, bucket, posting, min_start, max_start, traces)"
           + " VALUES (?, ?, ?, ?, ?, ?)";
 
   private final StatementContext ctx;
@@ -19,24 +21,33 @@ final class InsertServiceIndex {
     this.ps = ctx.prepare(CQL);
   }
 
-  PendingRow row(ServiceIndexEntry e) {
-    return new PendingRow("service_index", partition(e), bind(e));
+  List<PendingRow> rows(List<ServiceIndexEntry> entries) {
+    List<PendingRow> out = new ArrayList<>();
+    Map<Partition, List<ServiceIndexEntry>> groups =
+        Postings.group(entries, e -> new Partition(e.service(), Buckets.of(e.startEpochNanos())));
+    for (Map.Entry<Partition, List<ServiceIndexEntry>> g : groups.entrySet()) {
+      List<Postings.Entry> list = new ArrayList<>(g.getValue().size());
+      for (ServiceIndexEntry e : g.getValue()) {
+        list.add(new Postings.Entry(e.traceId(), e.startEpochNanos(), e.durationNanos(), e.error()));
+      }
+      Partition p = g.getKey();
+      for (Postings.Posting posting : Postings.of(list, Postings.SERVICE_WIDTH)) {
+        out.add(
+            new PendingRow(
+                TABLE,
+                p,
+                ctx.write(ps)
+                    .setString(0, p.service())
+                    .setInt(1, p.bucket())
+                    .setLong(2, posting.id())
+                    .setLong(3, posting.minStart())
+                    .setLong(4, posting.maxStart())
+                    .setByteBuffer(5, posting.entries())
+                    .build()));
+      }
+    }
+    return out;
   }
 
-  private static Object partition(ServiceIndexEntry e) {
-    return new PartitionKey(e.service(), Buckets.of(e.startEpochNanos()));
-  }
-
-  private BoundStatement bind(ServiceIndexEntry e) {
-    return ctx.write(ps)
-        .setString(0, e.service())
-        .setInt(1, Buckets.of(e.startEpochNanos()))
-        .setLong(2, e.startEpochNanos())
-        .setByteBuffer(3, ByteBuffer.wrap(e.traceId().toBytes()))
-        .setLong(4, e.durationNanos())
-        .setBoolean(5, e.error())
-        .build();
-  }
-
-  private record PartitionKey(String service, int bucket) {}
+  private record Partition(String service, int bucket) {}
 }

@@ -55,15 +55,12 @@ final class Inserts {
 
   static RowInsert<OperationIndexEntry> operationIndex(Dialect d) {
     return new RowInsert<>(
-        "operation_index (service, operation, start_ns, trace_id, kind, duration_ns)", 6,
-        d.indexConflictClause()) {
+        "operation_index (op_hash, start_ns, trace_id, duration_ns)", 4, d.indexConflictClause()) {
       @Override
       int bind(Dialect d, PreparedStatement ps, int i, OperationIndexEntry e) throws SQLException {
-        d.setText(ps, i++, e.service());
-        d.setText(ps, i++, e.operation());
+        ps.setLong(i++, TagRows.operationHash(e.service(), e.operation()));
         ps.setLong(i++, e.startEpochNanos());
         d.bindTraceId(ps, i++, e.traceId());
-        ps.setShort(i++, (short) e.kind().ordinal());
         ps.setLong(i++, e.durationNanos());
         return i;
       }

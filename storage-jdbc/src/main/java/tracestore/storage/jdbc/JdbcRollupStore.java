@@ -68,7 +68,7 @@ final class JdbcRollupStore implements RollupStore {
   static final List<String[]> SQLITE_RAW_KEYS = List.of(
       new String[] {"chunks", "trace_id, chunk_id"},
       new String[] {"service_index", "service, start_ns, trace_id, duration_ns, error"},
-      new String[] {"operation_index", "service, operation, start_ns, trace_id, kind, duration_ns"},
+      new String[] {"operation_index", "op_hash, start_ns, trace_id, duration_ns"},
       new String[] {"tag_index", "tag_hash, start_ns, trace_id"});
   static final int SQLITE_DELETE_BATCH = 5_000;
 

@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -23,6 +24,7 @@ import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.OverCapacityException;
 import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.SpanWriter;
+import tracestore.storage.StorageException;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
@@ -32,27 +34,33 @@ import tracestore.storage.model.TraceId;
  * Writes each batch in one transaction on the backend's own bounded executor, and completes the
  * returned stage from that executor after COMMIT. The caller's thread only validates and
  * deduplicates. When the executor's queue is full the stage fails at once with {@link
- * OverCapacityException}.
+ * OverCapacityException}. SQLite, which has a single writer, commits the batches waiting for it
+ * together (group commit, see {@link #drainGroup()}).
  */
 final class JdbcSpanWriter implements SpanWriter {
   private final DataSource dataSource;
   private final Dialect dialect;
-  private final Executor executor;
+  private final ExecutorService executor;
   private final Partitions partitions; // null for SQLite
   private final NameCache names;
 
   private final RowInsert<Chunk> insertChunks = Inserts.chunks();
   private final IndexRows indexRows;
+  /** Batches waiting for SQLite's single writer (group commit); null: one transaction per batch. */
+  private final ArrayBlockingQueue<Pending> group;
+  static final int MAX_GROUP = 16;
   private final Map<Name.Type, RowInsert<Name>> insertNames = new EnumMap<>(Name.Type.class);
 
-  JdbcSpanWriter(DataSource dataSource, Dialect dialect, Executor executor, Partitions partitions,
-      NameCache names, IndexRows indexRows) {
+  JdbcSpanWriter(DataSource dataSource, Dialect dialect, ExecutorService executor,
+      Partitions partitions,
+      NameCache names, IndexRows indexRows, int groupCapacity) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.executor = executor;
     this.partitions = partitions;
     this.names = names;
     this.indexRows = indexRows;
+    this.group = groupCapacity > 0 ? new ArrayBlockingQueue<>(groupCapacity) : null;
     for (Name.Type t : Name.Type.values()) insertNames.put(t, Inserts.names(t));
   }
 
@@ -68,9 +76,20 @@ final class JdbcSpanWriter implements SpanWriter {
     }
     List<Name> newNames = new ArrayList<>();
     for (Name n : rows.names) if (!names.contains(n)) newNames.add(n);
+    Pending p = new Pending(rows, newNames, done);
     try {
-      executor.execute(() -> run(rows, newNames, done));
+      if (group == null) {
+        executor.execute(() -> runAlone(p));
+      } else {
+        if (!group.offer(p)) throw new RejectedExecutionException("group commit queue is full");
+        executor.execute(this::drainGroup); // the executor's queue is larger, never rejects here
+      }
     } catch (RejectedExecutionException e) {
+      if (executor.isShutdown()) {
+        done.completeExceptionally(StorageException.permanent(
+            dialect.name() + " storage is closed; no write is accepted", e));
+        return done;
+      }
       done.completeExceptionally(new OverCapacityException(
           dialect.name() + " writer is saturated: every connection is busy and the write queue is"
               + " full; retry later", e));
@@ -78,36 +97,93 @@ final class JdbcSpanWriter implements SpanWriter {
     return done;
   }
 
-  private void run(Rows rows, List<Name> newNames, CompletableFuture<Void> done) {
+  /** A validated batch waiting for the writer. */
+  private record Pending(Rows rows, List<Name> newNames, CompletableFuture<Void> done) {}
+
+  /** One batch, one transaction. */
+  private void runAlone(Pending p) {
     try {
-      if (partitions != null) partitions.ensure(rows.days);
-      try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          // Index rows only for traces whose chunk is new: a replayed batch adds nothing.
-          Set<TraceId> fresh = new HashSet<>();
-          insertChunks.insertAll(c, dialect, rows.chunks, Inserts.RETURNING_TRACE_ID,
-              rs -> fresh.add(dialect.readTraceId(rs, 1)));
-          if (fresh.size() == rows.traces) {
-            indexRows.write(c, rows.service, rows.operation, rows.tag);
-          } else if (!fresh.isEmpty()) {
-            indexRows.write(c, only(rows.service, fresh, ServiceIndexEntry::traceId),
-                only(rows.operation, fresh, OperationIndexEntry::traceId),
-                only(rows.tag, fresh, TagIndexEntry::traceId));
-          }
-          if (!newNames.isEmpty()) writeNames(c, newNames);
-          c.commit();
-        } catch (SQLException | RuntimeException e) {
-          rollbackQuietly(c, e);
-          throw e;
-        }
-      }
-      names.addAll(newNames);
-      done.complete(null);
+      commit(List.of(p));
+      p.done().complete(null);
     } catch (Throwable e) {
-      done.completeExceptionally(Failures.classify(
-          "writing a batch of " + rows.chunks.size() + " chunks to " + dialect.name(), e));
+      p.done().completeExceptionally(Failures.classify(
+          "writing a batch of " + p.rows().chunks.size() + " chunks to " + dialect.name(), e));
       if (e instanceof Error err && !(e instanceof AssertionError)) throw err;
+    }
+  }
+
+  /**
+   * SQLite's group commit: the single writer takes every batch waiting (up to {@link
+   * #MAX_GROUP}) and commits them in one transaction, then acknowledges each. A commit there costs
+   * about the pages the transaction dirtied, and batches share most index pages, so this is where
+   * SQLite's write rate comes from (BENCHMARKS.md). If the group fails, each batch is retried in a
+   * transaction of its own, so one bad batch cannot fail the others.
+   */
+  private void drainGroup() {
+    List<Pending> batch = new ArrayList<>();
+    group.drainTo(batch, MAX_GROUP);
+    if (batch.isEmpty()) return; // an earlier drain took this task's batch
+    if (batch.size() == 1) {
+      runAlone(batch.get(0));
+      return;
+    }
+    try {
+      commit(batch);
+    } catch (Throwable e) {
+      if (e instanceof Error err && !(e instanceof AssertionError)) throw err;
+      for (Pending p : batch) runAlone(p);
+      return;
+    }
+    for (Pending p : batch) p.done().complete(null);
+  }
+
+  /**
+   * Writes the batches in one transaction. When a row finds no partition (SQLState 23514: another
+   * instance's retention dropped a day this one still believed existed), forgets those days,
+   * recreates them and tries once more.
+   */
+  private void commit(List<Pending> batches) throws SQLException {
+    try {
+      commitOnce(batches);
+    } catch (SQLException e) {
+      if (partitions == null || !"23514".equals(e.getSQLState())) throw e;
+      for (Pending p : batches) partitions.forget(p.rows().days);
+      commitOnce(batches);
+    }
+  }
+
+  /** Writes the batches in one transaction; adds their names to the cache after COMMIT. */
+  private void commitOnce(List<Pending> batches) throws SQLException {
+    List<Name> newNames = new ArrayList<>();
+    for (Pending p : batches) {
+      if (partitions != null) partitions.ensure(p.rows().days);
+      newNames.addAll(p.newNames());
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        for (Pending p : batches) writeRows(c, p.rows());
+        if (!newNames.isEmpty()) writeNames(c, new ArrayList<>(new LinkedHashSet<>(newNames)));
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c, e);
+        throw e;
+      }
+    }
+    names.addAll(newNames);
+  }
+
+  /** Index rows only for traces whose chunk is new: a replayed batch adds nothing. */
+  private void writeRows(Connection c, Rows rows) throws SQLException {
+    Set<TraceId> fresh = new HashSet<>();
+    insertChunks.insertAll(c, dialect, rows.chunks, Inserts.RETURNING_TRACE_ID,
+        rs -> fresh.add(dialect.readTraceId(rs, 1)));
+    if (fresh.size() == rows.traces) {
+      indexRows.write(c, rows.service, rows.operation, rows.tag);
+    } else if (!fresh.isEmpty()) {
+      indexRows.write(c, only(rows.service, fresh, ServiceIndexEntry::traceId),
+          only(rows.operation, fresh, OperationIndexEntry::traceId),
+          only(rows.tag, fresh, TagIndexEntry::traceId));
     }
   }
 

@@ -72,8 +72,11 @@ public final class JdbcStorage implements Storage {
     int writeConnections = b.postgresUrl != null ? b.writeConnections : 1;
     this.writes = pool(label + "-write", raw, writeConnections, b.connectionTimeout);
     this.reads = pool(label + "-read", raw, b.readConnections, b.connectionTimeout);
+    // SQLite groups waiting batches (JdbcSpanWriter.drainGroup): its group queue holds the batches,
+    // and the executor's queue, one larger, holds at most one drain task per batch.
+    int groupCapacity = dialect.partitioned() ? 0 : b.writeQueueCapacity;
     this.writeExecutor = new ThreadPoolExecutor(writeConnections, writeConnections, 0L,
-        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(b.writeQueueCapacity),
+        TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(b.writeQueueCapacity + 1),
         daemonThreads(label + "-writer"), new ThreadPoolExecutor.AbortPolicy());
     this.names = new NameCache(b.nameCacheBytes);
     if (dialect.partitioned()) {
@@ -99,7 +102,8 @@ public final class JdbcStorage implements Storage {
     }
     IndexRows indexRows = dialect.partitioned() && b.indexLoad == IndexLoad.COPY
         ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
-    this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names, indexRows);
+    this.writer = new JdbcSpanWriter(
+        writes, dialect, writeExecutor, partitions, names, indexRows, groupCapacity);
     this.reader = new JdbcTraceReader(reads, dialect, b.readConnections);
     this.rollups = new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions);
   }

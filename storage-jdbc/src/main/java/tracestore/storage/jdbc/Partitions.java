@@ -127,9 +127,9 @@ final class Partitions {
     return dropped;
   }
 
-  /** Forgets what is known, e.g. after the tables were dropped and recreated. */
-  void forget() {
-    knownDays.clear();
+  /** Forgets these days, so the next {@link #ensure} checks and recreates their partitions. */
+  void forget(Collection<Long> days) {
+    knownDays.removeAll(days);
   }
 
   static String partitionName(String table, long epochDay) {

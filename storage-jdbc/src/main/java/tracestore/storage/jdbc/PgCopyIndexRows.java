@@ -22,7 +22,7 @@ final class PgCopyIndexRows implements IndexRows {
   static final String COPY_SERVICE =
       "COPY service_index (service, start_ns, trace_id, duration_ns, error) FROM STDIN";
   static final String COPY_OPERATION =
-      "COPY operation_index (service, operation, start_ns, trace_id, kind, duration_ns) FROM STDIN";
+      "COPY operation_index (op_hash, start_ns, trace_id, duration_ns) FROM STDIN";
   static final String COPY_TAG = "COPY tag_index (start_ns, trace_id, tags) FROM STDIN";
 
   @Override
@@ -40,10 +40,9 @@ final class PgCopyIndexRows implements IndexRows {
     }
     if (!operation.isEmpty()) {
       for (OperationIndexEntry e : operation) {
-        text(b, e.service()).append('\t');
-        text(b, e.operation()).append('\t').append(e.startEpochNanos()).append('\t');
-        uuid(b, e.traceId()).append('\t').append(e.kind().ordinal()).append('\t')
-            .append(e.durationNanos()).append('\n');
+        b.append(TagRows.operationHash(e.service(), e.operation())).append('\t')
+            .append(e.startEpochNanos()).append('\t');
+        uuid(b, e.traceId()).append('\t').append(e.durationNanos()).append('\n');
       }
       send(copy, COPY_OPERATION, b);
     }

@@ -48,9 +48,8 @@ final class SearchQuery {
     if (!r.operation().isEmpty()) {
       StringBuilder q = new StringBuilder(
           "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
-              + " WHERE service = ? AND operation = ? AND start_ns >= ? AND start_ns <= ?");
-      p.add(service);
-      p.add(r.operation());
+              + " WHERE op_hash = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(TagRows.operationHash(service, r.operation()));
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
       appendDuration(q, p, r);

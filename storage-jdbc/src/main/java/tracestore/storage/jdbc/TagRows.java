@@ -40,6 +40,16 @@ final class TagRows {
     return new ArrayList<>(rows.values());
   }
 
+  static final long OPERATION_SEED = 0x6f70L;
+
+  /** The stored hash of one operation of one service (operation_index.op_hash). */
+  static long operationHash(String service, String operation) {
+    StringBuilder b = new StringBuilder(service.length() + operation.length() + 1);
+    byte[] utf8 = escapeName(b, service).append('=').append(operation).toString()
+        .getBytes(StandardCharsets.UTF_8);
+    return XXH64.hash(utf8, 0, utf8.length, OPERATION_SEED);
+  }
+
   /** The stored hash of one tag of one service. */
   static long hash(String service, String key, String value) {
     byte[] utf8 = element(service, key, value).getBytes(StandardCharsets.UTF_8);

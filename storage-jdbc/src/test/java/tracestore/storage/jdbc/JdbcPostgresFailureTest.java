@@ -116,6 +116,42 @@ class JdbcPostgresFailureTest {
     }
   }
 
+  /**
+   * The database goes away (a proxy in front of it cuts every connection and refuses new ones):
+   * writes and reads fail retryable, quickly, and the same instance works again once it returns.
+   */
+  @Test
+  void databaseDown_failsRetryable_thenTheSameInstanceRecoversWhenItReturns() throws Exception {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^:/]+):(\\d+)/")
+        .matcher(TestDatabases.postgresUrl());
+    assertThat(m.find()).as("host:port in %s", TestDatabases.postgresUrl()).isTrue();
+    try (TcpProxy proxy = new TcpProxy(m.group(1), Integer.parseInt(m.group(2)))) {
+      proxy.start();
+      String viaProxy = TestDatabases.postgresUrl().replace(m.group(0), "//127.0.0.1:" + proxy.port() + "/");
+      JdbcStorage.Builder b = JdbcStorage.newBuilder().postgres(viaProxy).schema(SCHEMA).migrate(true)
+          .writeConnections(2).readConnections(2).connectionTimeout(Duration.ofSeconds(1));
+      b.applicationName = APP + "-down";
+      try (JdbcStorage storage = b.build()) {
+        Span before = span();
+        writeWithRetries(storage, batches.toBatch(List.of(before)));
+
+        proxy.stop();
+        Span during = span();
+        StorageException write =
+            failureOf(storage.writer().write(batches.toBatch(List.of(during))).toCompletableFuture());
+        assertThat(write.isRetryable()).as(write.toString()).isTrue();
+        StorageException read = org.junit.jupiter.api.Assertions.assertThrows(
+            StorageException.class, () -> storage.reader().getTrace(before.traceId()));
+        assertThat(read.isRetryable()).as(read.toString()).isTrue();
+
+        proxy.start();
+        writeWithRetries(storage, batches.toBatch(List.of(during)));
+        assertThat(storage.reader().getTrace(during.traceId())).containsExactly(during);
+        assertThat(storage.reader().getTrace(before.traceId())).containsExactly(before);
+      }
+    }
+  }
+
   static Span span() {
     TraceId id = TestObjects.newTraceId();
     return Span.newBuilder().traceId(id).spanId(TestObjects.newSpanId()).name("get")

@@ -67,6 +67,23 @@ class JdbcPostgresPartitionTest {
     assertThat(storage.reader().getTrace(old.traceId())).containsExactly(old);
   }
 
+  /** Another instance's retention dropped a day this one still believes exists: recreated. */
+  @Test
+  void aDayDroppedByAnotherInstanceIsRecreated() throws Exception {
+    long day = today - 20;
+    Span first = span(day * DAY + 1_000 * MILLI);
+    storage.writer().write(WriteBatches.create().toBatch(List.of(first)))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    try (JdbcStorage other = JdbcStorage.newBuilder().postgres(TestDatabases.postgresUrl())
+        .schema(TestDatabases.schemaFor(JdbcPostgresPartitionTest.class)).build()) {
+      assertThat(other.rollups().deleteRawBefore((day + 1) * DAY)).isPositive();
+    }
+    Span late = span(day * DAY + 2_000 * MILLI);
+    storage.writer().write(WriteBatches.create().toBatch(List.of(late)))
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(storage.reader().getTrace(late.traceId())).containsExactly(late);
+  }
+
   int hits(Span s) {
     return storage.reader().search(SearchRequest.newBuilder()
         .timeRange(s.startEpochNanos() - 1, s.startEpochNanos() + 1).service(s.service()).build())

@@ -41,8 +41,9 @@ class JdbcPostgresPlanTest {
           + " decode(md5(i::text), 'hex') FROM generate_series(1::bigint, " + ROWS + ") i");
       s.execute("INSERT INTO service_index SELECT 'svc-' || (i % 200), " + t + ","
           + " md5(i::text)::uuid, i % 1000 * 1000000, i % 7 = 0 FROM generate_series(1::bigint, " + ROWS + ") i");
-      s.execute("INSERT INTO operation_index SELECT 'svc-' || (i % 200), 'op-' || (i % 50), " + t
-          + ", md5(i::text)::uuid, 2, i % 1000 * 1000000 FROM generate_series(1::bigint, " + ROWS + ") i");
+      s.execute("INSERT INTO operation_index SELECT hashtextextended('svc-' || (i % 200) || 'op-'"
+          + " || (i % 50), 0), " + t + ", md5(i::text)::uuid, i % 1000 * 1000000"
+          + " FROM generate_series(1::bigint, " + ROWS + ") i");
       // Tag hashes of 200 services x 1,000 values, spread like real ones (not those the probes
       // look for: a GIN plan is chosen from statistics, matches or not).
       s.execute("INSERT INTO tag_index SELECT " + t + ", md5(i::text)::uuid,"

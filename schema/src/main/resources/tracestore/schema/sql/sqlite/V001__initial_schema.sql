@@ -35,13 +35,12 @@ CREATE INDEX service_index_start_idx ON service_index (start_ns);
 
 CREATE TABLE operation_index (
   -- Search by service and operation: one row per (trace, service, operation, kind) per write batch.
-  service     TEXT    NOT NULL, -- service name
-  operation   TEXT    NOT NULL, -- operation (span name)
+  -- The names are in operation_names; here only their hash.
+  op_hash     INTEGER NOT NULL, -- XXH64 (seed 0x6f70) of the UTF-8 of service=operation, '\' and '=' escaped by '\' in the service
   start_ns    INTEGER NOT NULL, -- earliest start of those spans in the batch, ns since the epoch
   trace_id    BLOB    NOT NULL, -- 128-bit trace id, 16 big-endian bytes
-  kind        INTEGER NOT NULL, -- span kind ordinal
   duration_ns INTEGER NOT NULL, -- longest duration of those spans, ns
-  PRIMARY KEY (service, operation, start_ns, trace_id, kind, duration_ns)
+  PRIMARY KEY (op_hash, start_ns, trace_id, duration_ns)
 ) WITHOUT ROWID;
 
 CREATE TABLE tag_index (
