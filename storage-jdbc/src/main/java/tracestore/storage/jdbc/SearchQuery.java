@@ -41,7 +41,53 @@ final class SearchQuery {
 
   static SearchQuery of(SearchRequest r, SearchCursor cursor, int fetchLimit, Dialect d) {
     List<Object> p = new ArrayList<>();
-    List<String> subqueries = new ArrayList<>();
+    List<String> subqueries = predicates(r, d, p, null);
+    StringBuilder sql = new StringBuilder(256 + 160 * subqueries.size());
+    List<String> starts = new ArrayList<>();
+    sql.append("SELECT trace_id, ts FROM (SELECT p0.trace_id AS trace_id, ");
+    for (int i = 0; i < subqueries.size(); i++) starts.add("p" + i + ".ts");
+    sql.append(d.least(starts)).append(" AS ts FROM ");
+    for (int i = 0; i < subqueries.size(); i++) {
+      if (i > 0) sql.append(" JOIN ");
+      sql.append('(').append(subqueries.get(i)).append(") p").append(i);
+      if (i > 0) sql.append(" ON p").append(i).append(".trace_id = p0.trace_id");
+    }
+    sql.append(") hits");
+    if (cursor != null) {
+      sql.append(" WHERE (ts < ? OR (ts = ? AND trace_id < ?))");
+      p.add(cursor.startEpochNanos());
+      p.add(cursor.startEpochNanos());
+      p.add(cursor.traceId());
+    }
+    sql.append(" ORDER BY ts DESC, trace_id DESC LIMIT ?");
+    p.add(fetchLimit);
+    return new SearchQuery(sql.toString(), p);
+  }
+
+  /**
+   * Whether one trace has an entry satisfying <em>any</em> predicate of {@code r} within r's
+   * time range: one row or none. Each predicate is its index range narrowed to the trace.
+   */
+  static SearchQuery anyEntry(SearchRequest r, TraceId traceId, Dialect d) {
+    List<Object> p = new ArrayList<>();
+    List<String> subqueries = predicates(r, d, p, traceId);
+    return new SearchQuery("SELECT 1 FROM (" + String.join(" UNION ALL ", subqueries)
+        + ") x LIMIT 1", p);
+  }
+
+  /** One subquery per predicate, each yielding (trace_id, ts); optionally for one trace only. */
+  private static List<String> predicates(
+      SearchRequest r, Dialect d, List<Object> p, TraceId traceFilter) {
+    List<String> subqueries = new ArrayList<>() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public boolean add(String sql) {
+        if (traceFilter == null) return super.add(sql);
+        p.add(traceFilter); // after this subquery's own parameters, as its text is last
+        return super.add(sql.replace(" GROUP BY trace_id", " AND trace_id = ? GROUP BY trace_id"));
+      }
+    };
     String service = r.service();
     boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
 
@@ -85,27 +131,7 @@ final class SearchQuery {
       if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
       subqueries.add(q.append(" GROUP BY trace_id").toString());
     }
-
-    StringBuilder sql = new StringBuilder(256 + 160 * subqueries.size());
-    List<String> starts = new ArrayList<>();
-    sql.append("SELECT trace_id, ts FROM (SELECT p0.trace_id AS trace_id, ");
-    for (int i = 0; i < subqueries.size(); i++) starts.add("p" + i + ".ts");
-    sql.append(d.least(starts)).append(" AS ts FROM ");
-    for (int i = 0; i < subqueries.size(); i++) {
-      if (i > 0) sql.append(" JOIN ");
-      sql.append('(').append(subqueries.get(i)).append(") p").append(i);
-      if (i > 0) sql.append(" ON p").append(i).append(".trace_id = p0.trace_id");
-    }
-    sql.append(") hits");
-    if (cursor != null) {
-      sql.append(" WHERE (ts < ? OR (ts = ? AND trace_id < ?))");
-      p.add(cursor.startEpochNanos());
-      p.add(cursor.startEpochNanos());
-      p.add(cursor.traceId());
-    }
-    sql.append(" ORDER BY ts DESC, trace_id DESC LIMIT ?");
-    p.add(fetchLimit);
-    return new SearchQuery(sql.toString(), p);
+    return subqueries;
   }
 
   /** Per entry, as the contract defines: min <= duration, and duration <= max unless max is 0. */
