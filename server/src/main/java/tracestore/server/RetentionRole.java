@@ -5,6 +5,8 @@ import com.linecorp.armeria.server.ServerListener;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tracestore.retention.AggregationJob;
 import tracestore.retention.RetentionPolicy;
 import tracestore.retention.RetentionRunner;
@@ -16,12 +18,20 @@ import tracestore.storage.Storage;
  * storage closes).
  */
 final class RetentionRole {
+  private static final Logger LOG = LoggerFactory.getLogger(RetentionRole.class);
   static final Duration FIRST_RUN = Duration.ofMinutes(1);
   static final Duration PERIOD = Duration.ofMinutes(5);
 
   private RetentionRole() {}
 
+  /** Starts the role, or logs why not and returns null when the backend keeps no rollups. */
   static RetentionRunner start(Storage storage, MeterRegistry registry, ServerBuilder sb) {
+    try {
+      storage.rollups().watermark(AggregationJob.JOB);
+    } catch (UnsupportedOperationException e) {
+      LOG.warn("retention role not started: {}", e.getMessage());
+      return null;
+    }
     AggregationJob job = AggregationJob.newBuilder()
         .store(storage.rollups())
         .reader(storage.reader())
