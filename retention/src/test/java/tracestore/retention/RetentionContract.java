@@ -227,6 +227,21 @@ abstract class RetentionContract {
   }
 
   @Test
+  void lagNearRawRetentionIsReportedAndNothingIsDeletedUnaggregated() {
+    AggregationJob job = job(storage);
+    job.run(Dataset.T0 - Dataset.HOUR, Dataset.T0 + Dataset.HOUR, false, ProgressListener.NONE);
+    // Another scheduler holds the lease and makes no progress while the clock runs on.
+    storage.rollups().tryLease(AggregationJob.JOB, "stuck-elsewhere", Duration.ofDays(30));
+    clock.set(Dataset.T0 + Dataset.HOUR + 5 * Dataset.HOUR); // lag 5 h > 80% of 6 h raw retention
+    RetentionRunner runner = new RetentionRunner(job, storage.rollups(), clock::get);
+    Summary s = runner.runOnce(ProgressListener.NONE);
+    assertThat(s.leaseLost()).isTrue();
+    assertThat(runner.lagNanos()).isEqualTo(5 * Dataset.HOUR);
+    assertThat(runner.lagNearRawRetention()).isTrue();
+    assertThat(countRaw(storage, Dataset.T0 + Dataset.HOUR, END)).isEqualTo(spansIn(Dataset.T0 + Dataset.HOUR, END));
+  }
+
+  @Test
   void dryRunWritesNothing() {
     Summary s = job(storage).run(Dataset.T0, END, true, ProgressListener.NONE);
     assertThat(s.spans()).isEqualTo(dataset.spanCount());
