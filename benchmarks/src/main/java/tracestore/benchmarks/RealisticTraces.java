@@ -110,7 +110,7 @@ public final class RealisticTraces {
                   b = t.sql(pid, "product-catalog", "catalog", "SELECT",
                       "SELECT p.id, p.name, p.price, p.currency FROM products p WHERE p.id = $1",
                       "products", b);
-                  for (int i = random.nextInt(4); i > 0; i--) {
+                  for (int i = random.nextInt(7); i > 0; i--) {
                     b = t.sql(pid, "product-catalog", "catalog", "SELECT",
                         "SELECT r.rating, r.body FROM reviews r WHERE r.product_id = $1 LIMIT 20",
                         "reviews", b);
@@ -129,7 +129,7 @@ public final class RealisticTraces {
 
   private void checkout(Trace t) {
     String user = user();
-    int items = 1 + random.nextInt(5);
+    int items = 1 + random.nextInt(8);
     t.root("frontend", "POST", "/checkout", "/checkout", (sid, start) ->
         gateway(t, sid, "POST", "/api/v1/orders", "/api/v1/orders", start + 100 * US,
             (gid, s2) -> {
@@ -175,7 +175,7 @@ public final class RealisticTraces {
               a = t.hop(gid, "api-gateway", "video-streaming", "GET", "/manifests/{id}",
                   "/manifests/" + video, a, (mid, s3) -> {
                     long b = t.internal(mid, "video-streaming", "build HLS manifest", s3, 2 * MS);
-                    for (int seg = 0, n = 3 + random.nextInt(14); seg < n; seg++) {
+                    for (int seg = 0, n = 3 + random.nextInt(34); seg < n; seg++) {
                       b = t.external(mid, "video-streaming", "cdn-edge", "GET",
                           "https://cdn.example.net/v/" + video + "/1080p/seg" + seg + ".ts", b,
                           15 * MS);

@@ -27,6 +27,7 @@ final class BodyDecoder {
 
   private final BodyReader r;
   private final ChunkHeader header;
+  private final TraceId expected;
   private String[] strings;
   private TagValue[] stringValues;
 
@@ -34,9 +35,11 @@ final class BodyDecoder {
 
   private static final String[] WELL_KNOWN = WellKnownStrings.TABLE;
 
-  BodyDecoder(byte[] body, ChunkHeader header) {
+  /** @param expected the trace id the chunk must hold, or null for any */
+  BodyDecoder(byte[] body, ChunkHeader header, TraceId expected) {
     this.r = new BodyReader(body, body.length);
     this.header = header;
+    this.expected = expected;
   }
 
   List<Span> decode() {
@@ -44,6 +47,10 @@ final class BodyDecoder {
     long low = r.readLongBE("trace id");
     if (high == 0 && low == 0) throw r.corrupt("zero trace id");
     TraceId traceId = new TraceId(high, low);
+    if (expected != null && !expected.equals(traceId)) {
+      throw CorruptChunkException.inBody(
+          "the chunk holds trace " + traceId + ", not the expected " + expected, 0);
+    }
     long minStart = r.readVarLong("min start");
     if (minStart != header.minStartEpochNanos()) {
       throw r.corrupt(

@@ -51,6 +51,18 @@ final class BodyReader {
 
   /** A non-negative int varint: at most 5 bytes, value at most {@link Integer#MAX_VALUE}. */
   int readVarInt(String what) {
+    int p = pos;
+    if (p < limit) {
+      int b = buf[p];
+      if (b >= 0) { // the common case: one byte
+        pos = p + 1;
+        return b;
+      }
+    }
+    return readVarIntSlow(what);
+  }
+
+  private int readVarIntSlow(String what) {
     int start = pos;
     int result = 0;
     for (int shift = 0; shift < 35; shift += 7) {
@@ -71,6 +83,26 @@ final class BodyReader {
 
   /** An unsigned long varint: at most 10 bytes. */
   long readVarLong(String what) {
+    if (limit - pos < 10) return readVarLongSlow(what);
+    // Fast path: ten bytes are there, so no per-byte bounds check is needed.
+    byte[] b = buf;
+    int p = pos;
+    long result = 0;
+    for (int shift = 0; shift < 63; shift += 7) {
+      int x = b[p++];
+      result |= (long) (x & 0x7F) << shift;
+      if (x >= 0) {
+        pos = p;
+        return result;
+      }
+    }
+    int last = b[p++];
+    if (last != 0 && last != 1) return readVarLongSlow(what); // reports the error
+    pos = p;
+    return result | ((long) last << 63);
+  }
+
+  private long readVarLongSlow(String what) {
     int start = pos;
     long result = 0;
     for (int shift = 0; shift < 70; shift += 7) {

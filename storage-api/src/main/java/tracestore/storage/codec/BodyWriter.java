@@ -64,22 +64,28 @@ final class BodyWriter {
 
   /** Unsigned LEB128 of a non-negative int: 1 to 5 bytes. */
   void writeVarInt(int v) {
-    ensure(5);
+    if (buf.length - pos < 5) ensure(5);
+    byte[] b = buf;
+    int p = pos;
     while ((v & ~0x7F) != 0) {
-      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;
     }
-    buf[pos++] = (byte) v;
+    b[p++] = (byte) v;
+    pos = p;
   }
 
   /** Unsigned LEB128 of a long read as unsigned: 1 to 10 bytes. */
   void writeVarLong(long v) {
-    ensure(10);
+    if (buf.length - pos < 10) ensure(10);
+    byte[] b = buf;
+    int p = pos;
     while ((v & ~0x7FL) != 0) {
-      buf[pos++] = (byte) ((v & 0x7F) | 0x80);
+      b[p++] = (byte) ((v & 0x7F) | 0x80);
       v >>>= 7;
     }
-    buf[pos++] = (byte) v;
+    b[p++] = (byte) v;
+    pos = p;
   }
 
   /** Zigzag then LEB128, so small negative numbers stay short. */

@@ -8,6 +8,7 @@ import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4SafeDecompressor;
 import net.jpountz.xxhash.XXHash32;
 import tracestore.storage.model.Span;
+import tracestore.storage.model.TraceId;
 
 /**
  * Decodes stored chunks written by {@link ChunkEncoder}. Stateless and thread-safe.
@@ -102,6 +103,19 @@ public final class ChunkDecoder {
    * @throws CorruptChunkException when the payload is damaged, hostile or inconsistent
    */
   public static List<Span> decode(byte[] payload) {
+    return decode(payload, null);
+  }
+
+  /**
+   * Like {@link #decode(byte[])}, and also checks that the chunk belongs to {@code expected}, the
+   * trace id of the row it was read from: a chunk filed under the wrong key is corrupt data, not
+   * spans of the requested trace.
+   *
+   * @param expected the trace id the caller asked for, or null to accept any
+   * @throws CorruptChunkException when the payload is damaged, hostile, inconsistent, or holds
+   *     another trace
+   */
+  public static List<Span> decode(byte[] payload, TraceId expected) {
     ChunkHeader header = readHeader(payload);
     byte[] body = new byte[header.uncompressedLength()];
     int n;
@@ -117,6 +131,6 @@ public final class ChunkDecoder {
           "the LZ4 block decompresses to " + n + " bytes, the header says " + body.length,
           HEADER_LENGTH);
     }
-    return new BodyDecoder(body, header).decode();
+    return new BodyDecoder(body, header, expected).decode();
   }
 }

@@ -7,8 +7,8 @@ package tracestore.storage.codec;
  * @param formatVersion the chunk format version (currently {@value ChunkFormat#VERSION})
  * @param spanCount number of spans in the chunk, at least 1
  * @param minStartEpochNanos the earliest span start, nanoseconds since the epoch
- * @param maxEndEpochNanos the latest span end (start + duration, saturated at {@link Long#MAX_VALUE}),
- *     nanoseconds since the epoch
+ * @param maxEndEpochNanos the latest span end (start + duration, which the model keeps from
+ *     overflowing), nanoseconds since the epoch
  * @param uncompressedLength length of the encoded body before LZ4, bytes
  * @param compressedLength length of the LZ4 block that follows the header, bytes
  * @param checksum XXHash32 over the header fields and the compressed block

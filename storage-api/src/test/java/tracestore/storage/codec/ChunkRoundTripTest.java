@@ -130,7 +130,7 @@ class ChunkRoundTripTest {
     Span bare = span(id64, 5).build(); // no tags, logs, links, resource or scope
     roundTrip(id64, List.of(edge, bare));
     Chunk chunk = encoder.encode(id64, List.of(edge, bare));
-    assertThat(chunk.maxEndEpochNanos()).isEqualTo(Long.MAX_VALUE); // saturated, not overflowed
+    assertThat(chunk.maxEndEpochNanos()).isEqualTo(Long.MAX_VALUE); // the largest end there is
   }
 
   @Test
@@ -160,6 +160,16 @@ class ChunkRoundTripTest {
     // The encoder shrank its buffers after the large chunks and still works for small ones.
     List<Span> small = random.trace(traceId, 3);
     roundTrip(traceId, small);
+  }
+
+  @Test
+  void decodeChecksTheExpectedTraceId() {
+    TraceId traceId = new TraceId(3, 4);
+    Chunk chunk = encoder.encode(traceId, List.of(span(traceId, 1).build()));
+    assertThat(ChunkDecoder.decode(chunk.payload(), traceId)).hasSize(1);
+    assertThatThrownBy(() -> ChunkDecoder.decode(chunk.payload(), new TraceId(3, 5)))
+        .isInstanceOf(CorruptChunkException.class)
+        .hasMessageContaining("not the expected 00000000000000030000000000000005");
   }
 
   @Test

@@ -1,0 +1,456 @@
+package tracestore.benchmarks;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import tracestore.schema.CqlMigrator;
+import tracestore.storage.Chunk;
+import tracestore.storage.IndexPolicy;
+import tracestore.storage.OperationIndexEntry;
+import tracestore.storage.OverCapacityException;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.TagIndexEntry;
+import tracestore.storage.WriteBatch;
+import tracestore.storage.WriteBatches;
+import tracestore.storage.cassandra.CassandraStorage;
+import tracestore.storage.model.Span;
+import tracestore.testnode.ContactPoint;
+import tracestore.testnode.NodeLauncher;
+
+/**
+ * Cassandra write path against the raw ceiling of the same node, for BENCHMARKS.md.
+ *
+ * <ol>
+ *   <li>Data: {@link RealisticTraces} (seed 42) grouped into write batches of about {@code
+ *       batchSpans} spans, as ingest would, encoded and indexed up front (the default index policy),
+ *       so neither side pays for encoding.
+ *   <li>Raw ceiling: the same chunk bytes as prepared single-row {@code executeAsync} inserts into one
+ *       unindexed table of the chunk table's shape, with the same in-flight bound (256).
+ *   <li>Ours: {@link CassandraStorage#writer()} with every index, 256 statements in flight at most,
+ *       four writes in flight.
+ *   <li>Amplification: rows and logical bytes (bound values) written per span, index and name rows
+ *       included; then {@code nodetool flush} + {@code compact} and the bytes on disk per span.
+ * </ol>
+ *
+ * Usage (from the root, after {@code ./mvnw -q -pl benchmarks -am package -DskipTests}):
+ * {@code java -cp benchmarks/target/benchmarks.jar tracestore.benchmarks.CassandraWriteBenchmark
+ * [spans=400000] [batchSpans=1000] [host:port]}. Without host:port it forks a node of its own under
+ * {@code target/cassandra-bench} (1 GB heap, the flags of DESIGN.md section 12) and stops it at the end.
+ */
+public final class CassandraWriteBenchmark {
+  static final int MAX_IN_FLIGHT = 256;
+  static final int CONCURRENT_WRITES = 4;
+  static final String KEYSPACE = "bench";
+  static final String RAW_KEYSPACE = "bench_raw";
+  static final String ALLOW_KEYSPACE = "bench_allow";
+  static final int ROUNDS = 2;
+
+  private CassandraWriteBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int spans = 400_000;
+    int batchSpans = 1_000;
+    String hostPort = null;
+    for (String a : args) {
+      if (a.startsWith("spans=")) spans = Integer.parseInt(a.substring(6));
+      else if (a.startsWith("batchSpans=")) batchSpans = Integer.parseInt(a.substring(11));
+      else hostPort = a;
+    }
+    NodeLauncher node = null;
+    ContactPoint cp;
+    if (hostPort != null) {
+      cp = ContactPoint.parse(hostPort);
+    } else {
+      node = NodeLauncher.dedicated(Path.of("target", "cassandra-bench"), "1G");
+      node.stop();
+      cp = node.startOrReuse(Duration.ofMinutes(3), ProcessHandle.current().pid());
+    }
+    try {
+      run(cp, node, spans, batchSpans);
+    } finally {
+      if (node != null) node.stop();
+    }
+  }
+
+  /** Tag keys a production deployment would typically allow (peer.service is always indexed). */
+  static final Set<String> ALLOW_LIST =
+      Set.of("http.method", "http.status_code", "http.route", "error", "db.system", "messaging.system", "rpc.service");
+
+  private static void run(ContactPoint cp, NodeLauncher node, int spans, int batchSpans) throws Exception {
+    System.out.printf("generating %,d + %,d warm-up spans in batches of %,d...%n", spans, spans / 4, batchSpans);
+    List<WriteBatch> warm = batches(WriteBatches.create(), new RealisticTraces(7), spans / 4, batchSpans);
+    List<WriteBatch> measured = batches(WriteBatches.create(), new RealisticTraces(42), spans, batchSpans);
+    WriteBatches allowIndexer =
+        WriteBatches.create(IndexPolicy.newBuilder().allowedKeys(ALLOW_LIST).build());
+    List<WriteBatch> measuredAllow = batches(allowIndexer, new RealisticTraces(42), spans, batchSpans);
+    Amplification amp = Amplification.of(measured);
+    Amplification ampAllow = Amplification.of(measuredAllow);
+
+    try (CqlSession session = CqlSession.builder().addContactPoint(cp.address()).withLocalDatacenter(cp.localDatacenter()).build()) {
+      for (String ks : List.of(KEYSPACE, ALLOW_KEYSPACE, RAW_KEYSPACE)) session.execute("DROP KEYSPACE IF EXISTS " + ks);
+      CqlMigrator.newBuilder(session, KEYSPACE).build().migrate();
+      CqlMigrator.newBuilder(session, ALLOW_KEYSPACE).build().migrate();
+      session.execute(
+          "CREATE KEYSPACE " + RAW_KEYSPACE
+              + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}");
+      session.execute(
+          "CREATE TABLE " + RAW_KEYSPACE + ".chunks (trace_id blob, chunk_id bigint, min_start bigint,"
+              + " max_end bigint, span_count int, payload blob, PRIMARY KEY ((trace_id), chunk_id))"
+              + " WITH default_time_to_live = 604800 AND gc_grace_seconds = 10800 AND compaction ="
+              + " {'class': 'TimeWindowCompactionStrategy', 'compaction_window_unit': 'HOURS',"
+              + " 'compaction_window_size': '6'}");
+      PreparedStatement insert =
+          session.prepare(
+              "INSERT INTO " + RAW_KEYSPACE + ".chunks (trace_id, chunk_id, min_start, max_end, span_count, payload)"
+                  + " VALUES (?, ?, ?, ?, ?, ?)");
+
+      try (CassandraStorage storage = storage(cp, KEYSPACE);
+          CassandraStorage allowStorage = storage(cp, ALLOW_KEYSPACE)) {
+        System.out.println("warming up both paths...");
+        raw(session, insert, warm, node);
+        ours(storage, warm, node);
+        Result rawBest = null;
+        Result oursBest = null;
+        Result allowBest = null;
+        for (int round = 1; round <= ROUNDS; round++) {
+          Thread.sleep(2_000);
+          Result r = raw(session, insert, measured, node);
+          System.out.printf("round %d raw ceiling: %,.0f spans/s, %.2f CPU s/100k spans%n", round, r.spansPerSecond(), r.cpuSecondsPer100k());
+          Thread.sleep(2_000);
+          Result o = ours(storage, measured, node);
+          System.out.printf("round %d ours:        %,.0f spans/s, %.2f CPU s/100k spans (%d over-capacity retries)%n", round, o.spansPerSecond(), o.cpuSecondsPer100k(), o.retries());
+          Thread.sleep(2_000);
+          Result a = ours(allowStorage, measuredAllow, node);
+          System.out.printf("round %d ours, allow list: %,.0f spans/s, %.2f CPU s/100k spans%n", round, a.spansPerSecond(), a.cpuSecondsPer100k());
+          rawBest = best(rawBest, r);
+          oursBest = best(oursBest, o);
+          allowBest = best(allowBest, a);
+        }
+
+        String atRest =
+            node == null
+                ? "(bytes at rest need the forked node: run without host:port)"
+                : atRest(node, Map.of(KEYSPACE, (long) spans + spans / 4, ALLOW_KEYSPACE, (long) spans, RAW_KEYSPACE, (long) spans + spans / 4));
+        String report = report(spans, batchSpans, measured, amp, ampAllow, rawBest, oursBest, allowBest, atRest);
+        System.out.println();
+        System.out.println(report);
+        Path target = Files.isDirectory(Path.of("benchmarks", "target")) ? Path.of("benchmarks", "target") : Path.of("target");
+        Files.createDirectories(target);
+        Files.writeString(target.resolve("cassandra-report.md"), report);
+      }
+    }
+  }
+
+  static CassandraStorage storage(ContactPoint cp, String keyspace) {
+    return CassandraStorage.newBuilder()
+        .contactPoint(cp.address())
+        .localDatacenter(cp.localDatacenter())
+        .keyspace(keyspace)
+        .maxInFlight(MAX_IN_FLIGHT)
+        .perWriteWindow(MAX_IN_FLIGHT / CONCURRENT_WRITES)
+        .build();
+  }
+
+  static Result best(Result a, Result b) {
+    return a == null || b.spansPerSecond() > a.spansPerSecond() ? b : a;
+  }
+
+  static List<WriteBatch> batches(WriteBatches indexer, RealisticTraces gen, int spans, int batchSpans) {
+    List<WriteBatch> out = new ArrayList<>();
+    List<Span> pending = new ArrayList<>();
+    for (List<Span> trace : gen.traces(spans)) {
+      pending.addAll(trace);
+      if (pending.size() >= batchSpans) {
+        out.add(indexer.toBatch(pending));
+        pending = new ArrayList<>();
+      }
+    }
+    if (!pending.isEmpty()) out.add(indexer.toBatch(pending));
+    return out;
+  }
+
+  /**
+   * @param nodeCpuNanos CPU time the Cassandra node used during the run (0 when not ours to measure)
+   * @param clientCpuNanos CPU time this JVM used during the run
+   */
+  record Result(long spans, long rows, long nanos, long retries, long nodeCpuNanos, long clientCpuNanos) {
+    /** CPU seconds (node + client) per 100,000 spans: comparable even on a busy machine. */
+    double cpuSecondsPer100k() {
+      return (nodeCpuNanos + clientCpuNanos) / 1e9 * 100_000 / spans;
+    }
+
+    double spansPerSecond() {
+      return spans * 1e9 / nanos;
+    }
+
+    double rowsPerSecond() {
+      return rows * 1e9 / nanos;
+    }
+  }
+
+  /** Prepared single-row async inserts of every chunk, at most 256 in flight. */
+  static Result raw(CqlSession session, PreparedStatement insert, List<WriteBatch> batches, NodeLauncher node)
+      throws Exception {
+    long[] cpu = cpu(node);
+    Semaphore permits = new Semaphore(MAX_IN_FLIGHT);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long spans = 0;
+    long rows = 0;
+    long start = System.nanoTime();
+    for (WriteBatch b : batches) {
+      for (Chunk c : b.chunks()) {
+        permits.acquire();
+        session
+            .executeAsync(
+                insert.boundStatementBuilder()
+                    .setByteBuffer(0, ByteBuffer.wrap(c.traceId().toBytes()))
+                    .setLong(1, c.chunkId())
+                    .setLong(2, c.minStartEpochNanos())
+                    .setLong(3, c.maxEndEpochNanos())
+                    .setInt(4, c.spanCount())
+                    .setByteBuffer(5, ByteBuffer.wrap(c.payload()))
+                    .setConsistencyLevel(DefaultConsistencyLevel.LOCAL_QUORUM)
+                    .setIdempotence(true)
+                    .build())
+            .whenComplete(
+                (rs, err) -> {
+                  if (err != null) failure.compareAndSet(null, err);
+                  permits.release();
+                });
+        rows++;
+      }
+      spans += b.spanCount();
+    }
+    permits.acquire(MAX_IN_FLIGHT);
+    long nanos = System.nanoTime() - start;
+    permits.release(MAX_IN_FLIGHT);
+    long[] cpuEnd = cpu(node);
+    if (failure.get() != null) throw new IllegalStateException("raw insert failed", failure.get());
+    return new Result(spans, rows, nanos, 0, cpuEnd[0] - cpu[0], cpuEnd[1] - cpu[1]);
+  }
+
+  /** Every batch through the backend, four writes in flight; over-capacity answers are retried. */
+  static Result ours(CassandraStorage storage, List<WriteBatch> batches, NodeLauncher node) throws Exception {
+    long[] cpu = cpu(node);
+    Semaphore writes = new Semaphore(CONCURRENT_WRITES);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicLong retries = new AtomicLong();
+    long spans = 0;
+    long start = System.nanoTime();
+    for (WriteBatch b : batches) {
+      writes.acquire();
+      writeWithRetry(storage, b, retries)
+          .whenComplete(
+              (v, err) -> {
+                if (err != null) failure.compareAndSet(null, err);
+                writes.release();
+              });
+      spans += b.spanCount();
+    }
+    writes.acquire(CONCURRENT_WRITES);
+    long nanos = System.nanoTime() - start;
+    writes.release(CONCURRENT_WRITES);
+    long[] cpuEnd = cpu(node);
+    if (failure.get() != null) throw new IllegalStateException("write failed", failure.get());
+    return new Result(spans, 0, nanos, retries.get(), cpuEnd[0] - cpu[0], cpuEnd[1] - cpu[1]);
+  }
+
+  /** {node CPU nanos, this JVM's CPU nanos} so far. */
+  static long[] cpu(NodeLauncher node) {
+    long nodeCpu =
+        node == null
+            ? 0
+            : node.process().flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos).orElse(0L);
+    long own =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return new long[] {nodeCpu, own};
+  }
+
+  /** Writes, and writes again on {@link OverCapacityException}, without blocking the caller. */
+  private static CompletableFuture<Void> writeWithRetry(CassandraStorage storage, WriteBatch b, AtomicLong retries) {
+    return storage.writer().write(b).toCompletableFuture()
+        .handle(
+            (v, err) -> {
+              if (err == null) return CompletableFuture.<Void>completedFuture(null);
+              Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+              if (cause instanceof OverCapacityException) {
+                retries.incrementAndGet();
+                return writeWithRetry(storage, b, retries);
+              }
+              return CompletableFuture.<Void>failedFuture(cause);
+            })
+        .thenCompose(f -> f);
+  }
+
+  /**
+   * Rows and logical bytes (the bound values) per span that our write path sends: index entries are
+   * packed into postings, one row per (partition, value) per write batch, as CassandraStorage does
+   * (records of 33, 32 and 24 bytes; at most 1,000 per posting).
+   */
+  record Amplification(long spans, Map<String, long[]> rowsAndBytesByTable) {
+    static Amplification of(List<WriteBatch> batches) {
+      Map<String, long[]> t = new LinkedHashMap<>();
+      for (String table : List.of("chunks", "service_index", "operation_index", "tag_index", "names")) t.put(table, new long[2]);
+      Set<String> names = new HashSet<>();
+      long spans = 0;
+      for (WriteBatch b : batches) {
+        spans += b.spanCount();
+        for (Chunk c : b.chunks()) add(t, "chunks", 1, 16 + 8 + 8 + 8 + 4 + c.payload().length);
+        Map<String, Integer> svc = new HashMap<>();
+        Map<String, Integer> op = new HashMap<>();
+        Map<String, Integer> tag = new HashMap<>();
+        for (ServiceIndexEntry e : b.serviceEntries()) {
+          svc.merge(e.service() + '\0' + bucket(e.startEpochNanos()), 1, Integer::sum);
+          if (names.add("s" + e.service())) add(t, "names", 1, 4 + utf8(e.service()));
+        }
+        for (OperationIndexEntry e : b.operationEntries()) {
+          op.merge(e.service() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.operation(), 1, Integer::sum);
+          if (names.add("o" + e.service() + '\0' + e.operation() + '\0' + e.kind())) {
+            add(t, "names", 1, utf8(e.service()) + utf8(e.operation()) + utf8(e.kind().name()));
+          }
+        }
+        for (TagIndexEntry e : b.tagEntries()) {
+          tag.merge(e.service() + '\0' + e.key() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.value(), 1, Integer::sum);
+          if (names.add("k" + e.key())) add(t, "names", 1, 4 + utf8(e.key()));
+          if (names.add("v" + e.key() + '\0' + e.value())) add(t, "names", 1, utf8(e.key()) + utf8(e.value()));
+          if (e.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY) && names.add("r" + e.service() + '\0' + e.value())) {
+            add(t, "names", 1, utf8(e.service()) + utf8(e.value()));
+          }
+        }
+        postings(t, "service_index", svc, 33);
+        postings(t, "operation_index", op, 32);
+        postings(t, "tag_index", tag, 24);
+      }
+      return new Amplification(spans, t);
+    }
+
+    private static void postings(Map<String, long[]> t, String table, Map<String, Integer> groups, int width) {
+      for (Map.Entry<String, Integer> g : groups.entrySet()) {
+        int n = g.getValue();
+        long rows = (n + 999) / 1000;
+        // key columns (text as UTF-8, bucket int) + posting id + min/max start + the records
+        add(t, table, rows, rows * (utf8(g.getKey()) + 4 + 8 + 16) + (long) n * width);
+      }
+    }
+
+    private static long bucket(long epochNanos) {
+      return Math.floorDiv(epochNanos, 3_600_000_000_000L);
+    }
+
+    private static void add(Map<String, long[]> t, String table, long rows, long bytes) {
+      long[] rb = t.get(table);
+      rb[0] += rows;
+      rb[1] += bytes;
+    }
+
+    private static int utf8(String s) {
+      return s.getBytes(StandardCharsets.UTF_8).length;
+    }
+  }
+
+  /** nodetool flush + compact each keyspace, then bytes of their SSTables per table and per stored span. */
+  static String atRest(NodeLauncher node, Map<String, Long> spansStored) throws Exception {
+    Path dataDir = node.directory().resolve("data").resolve("data");
+    StringBuilder b = new StringBuilder();
+    b.append("| keyspace.table | bytes on disk | bytes/span |\n|---|---:|---:|\n");
+    for (String ks : List.of(KEYSPACE, ALLOW_KEYSPACE, RAW_KEYSPACE)) {
+      node.nodetool("flush", ks);
+      node.nodetool("compact", ks);
+      Thread.sleep(3_000); // let the compacted-away SSTables be deleted
+      long total = 0;
+      long stored = spansStored.get(ks);
+      try (Stream<Path> tables = Files.list(dataDir.resolve(ks))) {
+        for (Path table : tables.sorted().toList()) {
+          long bytes = sizeOf(table);
+          String name = table.getFileName().toString().replaceAll("-[0-9a-f]{32}$", "");
+          if (bytes == 0 || name.startsWith("tracestore_schema")) continue;
+          total += bytes;
+          b.append(String.format(Locale.ROOT, "| %s.%s | %,d | %.1f |%n", ks, name, bytes, (double) bytes / stored));
+        }
+      }
+      b.append(String.format(Locale.ROOT, "| **%s, all tables** | **%,d** | **%.1f** |%n", ks, total, (double) total / stored));
+    }
+    return b.toString();
+  }
+
+  /** Bytes of the live files under {@code dir}; compaction may delete files meanwhile, so retry. */
+  private static long sizeOf(Path dir) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        return files.filter(Files::isRegularFile)
+            .filter(p -> !p.toString().contains("/snapshots/") && !p.toString().contains("/backups/"))
+            .mapToLong(p -> p.toFile().length())
+            .sum();
+      } catch (java.io.UncheckedIOException | IOException e) {
+        if (attempt == 10) throw e;
+        Thread.sleep(1_000);
+      }
+    }
+  }
+
+  static String report(
+      int spans,
+      int batchSpans,
+      List<WriteBatch> measured,
+      Amplification amp,
+      Amplification ampAllow,
+      Result raw,
+      Result ours,
+      Result allow,
+      String atRest) {
+    StringBuilder b = new StringBuilder();
+    long traces = measured.stream().mapToLong(w -> w.chunks().size()).sum();
+    b.append(String.format(Locale.ROOT,
+        "Dataset: RealisticTraces seed 42, %,d spans in %,d traces (%.1f spans/trace), %,d write batches of ~%,d spans."
+            + " Best of %d interleaved rounds.%n%n", spans, traces, (double) spans / traces, measured.size(), batchSpans, ROUNDS));
+    if (raw != null) {
+      b.append("| write path | spans/s | ratio | CPU s per 100k spans (node + client) |\n|---|---:|---:|---:|\n");
+      b.append(String.format(Locale.ROOT, "| raw ceiling: prepared async single-row inserts of the chunk bytes into one unindexed table, 256 in flight | %,.0f | 100%% | %.2f |%n",
+          raw.spansPerSecond(), raw.cpuSecondsPer100k()));
+      b.append(String.format(Locale.ROOT, "| ours: CassandraStorage.writer(), all indexes, default IndexPolicy (every string/long/bool tag) | %,.0f | **%.0f%%** | %.2f |%n",
+          ours.spansPerSecond(), 100 * ours.spansPerSecond() / raw.spansPerSecond(), ours.cpuSecondsPer100k()));
+      b.append(String.format(Locale.ROOT, "| ours: all indexes, IndexPolicy allow list %s | %,.0f | **%.0f%%** | %.2f |%n%n",
+          new java.util.TreeSet<>(ALLOW_LIST), allow.spansPerSecond(), 100 * allow.spansPerSecond() / raw.spansPerSecond(), allow.cpuSecondsPer100k()));
+    }
+    b.append("Write amplification of our path, rows and logical bytes (the bound values) per span (index entries packed into postings):\n\n");
+    b.append("| table | rows/span (default policy) | bytes/span | rows/span (allow list) | bytes/span |\n|---|---:|---:|---:|---:|\n");
+    long[] tot = new long[4];
+    for (String table : amp.rowsAndBytesByTable().keySet()) {
+      long[] d = amp.rowsAndBytesByTable().get(table);
+      long[] a = ampAllow.rowsAndBytesByTable().get(table);
+      tot[0] += d[0];
+      tot[1] += d[1];
+      tot[2] += a[0];
+      tot[3] += a[1];
+      b.append(String.format(Locale.ROOT, "| %s | %.3f | %.1f | %.3f | %.1f |%n", table,
+          (double) d[0] / amp.spans(), (double) d[1] / amp.spans(), (double) a[0] / ampAllow.spans(), (double) a[1] / ampAllow.spans()));
+    }
+    b.append(String.format(Locale.ROOT, "| **all** | **%.3f** | **%.1f** | **%.3f** | **%.1f** |%n%n",
+        (double) tot[0] / amp.spans(), (double) tot[1] / amp.spans(), (double) tot[2] / ampAllow.spans(), (double) tot[3] / ampAllow.spans()));
+    b.append("Bytes at rest after nodetool flush + compact (spans stored: warm-up + measured for bench and bench_raw, measured for bench_allow):\n\n");
+    b.append(atRest);
+    return b.toString();
+  }
+}

@@ -1,0 +1,244 @@
+package tracestore.server;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole configuration of one server process, frozen once built. Build it with {@link
+ * #newBuilder()} (or {@link ConfigLoader}, which layers flags, environment and a file); {@link
+ * Builder#build()} validates every setting and names the bad one.
+ *
+ * @param storage the backend
+ * @param roles what this process runs, never empty
+ * @param bindAddress the address every port binds to
+ * @param otlpGrpcPort OTLP/gRPC port, 0 for an ephemeral one
+ * @param otlpHttpPort OTLP/HTTP port, 0 for an ephemeral one
+ * @param zipkinPort Zipkin receiver + query API + UI + health + metrics port
+ * @param sqlitePath the SQLite database file (storage SQLITE)
+ * @param postgresUrl JDBC URL (storage POSTGRES), else empty
+ * @param postgresUser empty when in the URL or not needed
+ * @param postgresPassword empty when in the URL or not needed; never printed
+ * @param postgresSchema the schema holding the tables
+ * @param cassandraContactPoints host:port entries (storage CASSANDRA)
+ * @param cassandraLocalDc the driver's local datacenter
+ * @param cassandraKeyspace the keyspace holding the tables
+ * @param cassandraReplicationFactor replication when {@code migrate} creates the keyspace
+ * @param autoMigrate apply pending migrations at start instead of refusing
+ * @param shutdownTimeout how long a graceful shutdown waits for in-flight requests
+ */
+public record ServerConfig(
+    StorageKind storage,
+    Set<Role> roles,
+    String bindAddress,
+    int otlpGrpcPort,
+    int otlpHttpPort,
+    int zipkinPort,
+    Path sqlitePath,
+    String postgresUrl,
+    String postgresUser,
+    String postgresPassword,
+    String postgresSchema,
+    List<String> cassandraContactPoints,
+    String cassandraLocalDc,
+    String cassandraKeyspace,
+    int cassandraReplicationFactor,
+    boolean autoMigrate,
+    Duration shutdownTimeout) {
+
+  public ServerConfig {
+    roles = Set.copyOf(roles);
+    cassandraContactPoints = List.copyOf(cassandraContactPoints);
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** True when {@code role} runs in this process. */
+  public boolean runs(Role role) {
+    return roles.contains(role);
+  }
+
+  /** Every setting as text, with the password masked. */
+  @Override
+  public String toString() {
+    return "ServerConfig{storage=" + storage.settingValue()
+        + ", roles=" + roles
+        + ", bind=" + bindAddress
+        + ", ports(otlp-grpc=" + otlpGrpcPort + ", otlp-http=" + otlpHttpPort + ", zipkin=" + zipkinPort + ')'
+        + switch (storage) {
+          case SQLITE -> ", sqlite=" + sqlitePath;
+          case POSTGRES -> ", postgres=" + postgresUrl + (postgresUser.isEmpty() ? "" : " user=" + postgresUser)
+              + (postgresPassword.isEmpty() ? "" : " password=***") + " schema=" + postgresSchema;
+          case CASSANDRA -> ", cassandra=" + cassandraContactPoints + " dc=" + cassandraLocalDc
+              + " keyspace=" + cassandraKeyspace + " rf=" + cassandraReplicationFactor;
+        }
+        + ", autoMigrate=" + autoMigrate
+        + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms}";
+  }
+
+  /**
+   * Collects settings as text ({@link #set}) and turns them into a {@link ServerConfig} in {@link
+   * #build()}. Unset settings take {@link Setting#defaultValue()}.
+   */
+  public static final class Builder {
+    private final Map<Setting, String> values = new EnumMap<>(Setting.class);
+
+    Builder() {}
+
+    /** Sets one setting from text; {@code null} or blank leaves it at its default. */
+    public Builder set(Setting setting, String value) {
+      if (value == null || value.isBlank()) {
+        values.remove(setting);
+      } else {
+        values.put(setting, value.trim());
+      }
+      return this;
+    }
+
+    private String get(Setting s) {
+      return values.getOrDefault(s, s.defaultValue());
+    }
+
+    /** @throws ConfigException naming the first setting that is wrong */
+    public ServerConfig build() {
+      StorageKind storage = parse(Setting.STORAGE, StorageKind::parse);
+      Set<Role> roles = parse(Setting.ROLES, Role::parseSet);
+      String bind = get(Setting.BIND_ADDRESS);
+      try {
+        InetAddress.getByName(bind);
+      } catch (UnknownHostException e) {
+        throw new ConfigException(Setting.BIND_ADDRESS, "cannot resolve '" + bind + "'");
+      }
+      int grpc = port(Setting.OTLP_GRPC_PORT);
+      int http = port(Setting.OTLP_HTTP_PORT);
+      int zipkin = port(Setting.ZIPKIN_PORT);
+      if (roles.contains(Role.INGEST)) {
+        distinct(Setting.OTLP_HTTP_PORT, http, Setting.OTLP_GRPC_PORT, grpc);
+        distinct(Setting.ZIPKIN_PORT, zipkin, Setting.OTLP_GRPC_PORT, grpc);
+        distinct(Setting.ZIPKIN_PORT, zipkin, Setting.OTLP_HTTP_PORT, http);
+      }
+      Path sqlite = parse(Setting.SQLITE_PATH, Path::of);
+      String pgUrl = get(Setting.POSTGRES_URL);
+      if (storage == StorageKind.POSTGRES) {
+        if (pgUrl.isEmpty()) {
+          throw new ConfigException(Setting.POSTGRES_URL,
+              "required with storage=postgres, e.g. " + Setting.POSTGRES_URL.flag()
+                  + " jdbc:postgresql://127.0.0.1:5432/tracestore?user=postgres");
+        }
+        if (!pgUrl.startsWith("jdbc:postgresql:")) {
+          throw new ConfigException(Setting.POSTGRES_URL, "must start with jdbc:postgresql:, got " + pgUrl);
+        }
+      }
+      String schema = get(Setting.POSTGRES_SCHEMA);
+      if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw new ConfigException(Setting.POSTGRES_SCHEMA, "must be a plain identifier, got '" + schema + "'");
+      }
+      List<String> contactPoints = new ArrayList<>();
+      for (String cp : get(Setting.CASSANDRA_CONTACT_POINTS).split(",")) {
+        String p = cp.trim();
+        if (p.isEmpty()) continue;
+        int colon = p.lastIndexOf(':');
+        if (colon <= 0 || colon == p.length() - 1) {
+          throw new ConfigException(Setting.CASSANDRA_CONTACT_POINTS, "expected host:port, got '" + p + "'");
+        }
+        portNumber(Setting.CASSANDRA_CONTACT_POINTS, p.substring(colon + 1), 1);
+        contactPoints.add(p);
+      }
+      if (storage == StorageKind.CASSANDRA && contactPoints.isEmpty()) {
+        throw new ConfigException(Setting.CASSANDRA_CONTACT_POINTS, "required with storage=cassandra");
+      }
+      String keyspace = get(Setting.CASSANDRA_KEYSPACE);
+      if (!keyspace.matches("[a-z][a-z0-9_]{0,47}")) {
+        throw new ConfigException(Setting.CASSANDRA_KEYSPACE,
+            "must be lower case letters, digits and _, at most 48 characters, got '" + keyspace + "'");
+      }
+      int replication;
+      try {
+        replication = Integer.parseInt(get(Setting.CASSANDRA_REPLICATION_FACTOR));
+      } catch (NumberFormatException e) {
+        replication = 0;
+      }
+      if (replication < 1) {
+        throw new ConfigException(Setting.CASSANDRA_REPLICATION_FACTOR,
+            "must be a whole number >= 1, got '" + get(Setting.CASSANDRA_REPLICATION_FACTOR) + "'");
+      }
+      boolean autoMigrate = parse(Setting.AUTO_MIGRATE, Builder::bool);
+      Duration shutdown = parse(Setting.SHUTDOWN_TIMEOUT, Builder::duration);
+      if (shutdown.isNegative() || shutdown.isZero()) {
+        throw new ConfigException(Setting.SHUTDOWN_TIMEOUT, "must be positive, got " + get(Setting.SHUTDOWN_TIMEOUT));
+      }
+      return new ServerConfig(
+          storage, EnumSet.copyOf(roles), bind, grpc, http, zipkin, sqlite,
+          pgUrl, get(Setting.POSTGRES_USER), get(Setting.POSTGRES_PASSWORD), schema,
+          contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown);
+    }
+
+    private interface Parser<T> {
+      T parse(String text);
+    }
+
+    private <T> T parse(Setting s, Parser<T> parser) {
+      try {
+        return parser.parse(get(s));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(s, e.getMessage());
+      }
+    }
+
+    private int port(Setting s) {
+      return portNumber(s, get(s), 0);
+    }
+
+    private static int portNumber(Setting s, String text, int min) {
+      int port;
+      try {
+        port = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        throw new ConfigException(s, "not a port number: '" + text + "'");
+      }
+      if (port < min || port > 65535) {
+        throw new ConfigException(s, "port must be " + min + "..65535, got " + port);
+      }
+      return port;
+    }
+
+    private static void distinct(Setting a, int pa, Setting b, int pb) {
+      if (pa != 0 && pa == pb) {
+        throw new ConfigException(a, "port " + pa + " is also " + b.key() + "; give each its own port");
+      }
+    }
+
+    static boolean bool(String text) {
+      switch (text.toLowerCase(Locale.ROOT)) {
+        case "true": case "yes": case "1": case "on": return true;
+        case "false": case "no": case "0": case "off": return false;
+        default: throw new IllegalArgumentException("expected true or false, got '" + text + "'");
+      }
+    }
+
+    /** {@code 30s}, {@code 500ms}, {@code 2m}, or an ISO-8601 duration ({@code PT30S}). */
+    static Duration duration(String text) {
+      String t = text.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (t.startsWith("pt") || t.startsWith("p")) return Duration.parse(text.trim());
+        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        if (t.endsWith("s")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+        if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+        if (t.endsWith("h")) return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      } catch (RuntimeException e) {
+        // fall through to the message below
+      }
+      throw new IllegalArgumentException("expected a duration like 30s, 500ms or 2m, got '" + text + "'");
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package tracestore.server;
+
+import java.util.Locale;
+
+/**
+ * Every server setting, with its default. Each has three spellings, in order of precedence: the
+ * command-line flag {@code --postgres-url}, the environment variable {@code
+ * TRACESTORE_POSTGRES_URL}, and the config-file key {@code postgres.url}.
+ */
+public enum Setting {
+  STORAGE("storage", "sqlite", "Storage backend: sqlite, postgres or cassandra."),
+  ROLES("roles", "ingest,query", "Roles to run, comma-separated: ingest, query."),
+  BIND_ADDRESS("bind-address", "0.0.0.0", "Address every port binds to."),
+  OTLP_GRPC_PORT("otlp-grpc-port", "4317", "OTLP/gRPC receiver port (ingest role)."),
+  OTLP_HTTP_PORT("otlp-http-port", "4318", "OTLP/HTTP receiver port (ingest role)."),
+  ZIPKIN_PORT("zipkin-port", "9411",
+      "Zipkin receiver, query API, Zipkin UI, /health and /metrics port."),
+  SQLITE_PATH("sqlite.path", "data/tracestore.db", "SQLite database file (storage=sqlite)."),
+  POSTGRES_URL("postgres.url", "", "PostgreSQL JDBC URL, jdbc:postgresql://host:port/db (storage=postgres)."),
+  POSTGRES_USER("postgres.user", "", "PostgreSQL user, when not in the URL."),
+  POSTGRES_PASSWORD("postgres.password", "", "PostgreSQL password, when not in the URL."),
+  POSTGRES_SCHEMA("postgres.schema", "public", "PostgreSQL schema holding the tables."),
+  CASSANDRA_CONTACT_POINTS("cassandra.contact-points", "127.0.0.1:9042",
+      "Cassandra contact points, host:port, comma-separated (storage=cassandra)."),
+  CASSANDRA_LOCAL_DC("cassandra.local-dc", "datacenter1", "Cassandra local datacenter."),
+  CASSANDRA_KEYSPACE("cassandra.keyspace", "tracestore", "Cassandra keyspace (lower case)."),
+  CASSANDRA_REPLICATION_FACTOR("cassandra.replication-factor", "1",
+      "Replication factor (SimpleStrategy) when migrate creates the keyspace."),
+  AUTO_MIGRATE("auto-migrate", "false",
+      "Apply pending schema migrations at start (PostgreSQL, Cassandra; SQLite always does)."),
+  SHUTDOWN_TIMEOUT("shutdown-timeout", "30s",
+      "How long a graceful shutdown waits for in-flight requests, e.g. 30s or 500ms.");
+
+  private final String key;
+  private final String defaultValue;
+  private final String description;
+
+  Setting(String key, String defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  /** The config-file key, e.g. {@code postgres.url}. */
+  public String key() {
+    return key;
+  }
+
+  /** The command-line flag, e.g. {@code --postgres-url}. */
+  public String flag() {
+    return "--" + key.replace('.', '-');
+  }
+
+  /** The environment variable, e.g. {@code TRACESTORE_POSTGRES_URL}. */
+  public String env() {
+    return "TRACESTORE_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  /** The value used when no source sets it; empty means unset. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The setting whose config-file key is {@code key}, or null. */
+  static Setting byKey(String key) {
+    for (Setting s : values()) if (s.key.equals(key)) return s;
+    return null;
+  }
+}

@@ -1,0 +1,118 @@
+package tracestore.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import tracestore.storage.Chunk;
+import tracestore.storage.OperationIndexEntry;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.SpanWriter;
+import tracestore.storage.TagIndexEntry;
+import tracestore.storage.WriteBatch;
+import tracestore.storage.WriteBatches;
+
+/**
+ * Turns a batch into statements and sends them through {@link InFlight}: one insert per chunk, index
+ * entries packed into postings (one row per partition and value, see {@link Postings}) and grouped
+ * into unlogged batches only when they share a partition (a batch spanning partitions
+ * would make one coordinator do the work of several and is an anti-pattern), and names only when the
+ * {@link NameCache} has not seen them lately. The stage completes when every statement is
+ * acknowledged at the write consistency.
+ */
+final class CassandraSpanWriter implements SpanWriter {
+  /** Rows per single-partition batch (postings of up to ~33 KB each, so at most a few MB). */
+  static final int MAX_ROWS_PER_BATCH = 50;
+
+  private final Statements st;
+  private final InFlight inFlight;
+  private final NameCache names;
+
+  CassandraSpanWriter(Statements st, InFlight inFlight, NameCache names) {
+    this.st = st;
+    this.inFlight = inFlight;
+    this.names = names;
+  }
+
+  @Override
+  public CompletionStage<Void> write(WriteBatch batch) {
+    WriteBatches.validate(batch);
+    if (batch.isEmpty()) return CompletableFuture.completedFuture(null);
+    long now = System.nanoTime();
+    Plan plan = plan(batch, now);
+    int spans = batch.spanCount();
+    return inFlight
+        .executeAll(plan.statements(), "writing " + spans + " spans of " + batch.chunks().size() + " traces")
+        .thenRun(
+            () -> {
+              for (String key : plan.newNames()) names.written(key, now);
+            });
+  }
+
+  /** The statements of one write, and the names it writes (remembered once acknowledged). */
+  record Plan(List<Statement<?>> statements, List<String> newNames) {}
+
+  Plan plan(WriteBatch batch, long now) {
+    List<Statement<?>> statements = new ArrayList<>();
+    for (Chunk c : batch.chunks()) statements.add(st.insertChunk.bind(c));
+
+    List<PendingRow> rows = new ArrayList<>();
+    rows.addAll(st.insertServiceIndex.rows(batch.serviceEntries()));
+    rows.addAll(st.insertOperationIndex.rows(batch.operationEntries()));
+    rows.addAll(st.insertTagIndex.rows(batch.tagEntries()));
+
+    Map<String, PendingRow> newNames = new LinkedHashMap<>();
+    for (ServiceIndexEntry e : batch.serviceEntries()) {
+      name(newNames, now, "s\0" + e.service(), () -> st.insertServiceName.row(e.service()));
+    }
+    for (OperationIndexEntry e : batch.operationEntries()) {
+      name(newNames, now, "o\0" + e.service() + '\0' + e.operation() + '\0' + e.kind(),
+          () -> st.insertOperationName.row(e.service(), e.operation(), e.kind().name()));
+    }
+    for (TagIndexEntry e : batch.tagEntries()) {
+      if (e.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY)) {
+        name(newNames, now, "r\0" + e.service() + '\0' + e.value(),
+            () -> st.insertRemoteServiceName.row(e.service(), e.value()));
+      }
+      name(newNames, now, "k\0" + e.key(), () -> st.insertTagKey.row(e.key()));
+      name(newNames, now, "v\0" + e.key() + '\0' + e.value(), () -> st.insertTagValue.row(e.key(), e.value()));
+    }
+    rows.addAll(newNames.values());
+    statements.addAll(groupByPartition(rows, st));
+    return new Plan(statements, List.copyOf(newNames.keySet()));
+  }
+
+  private void name(Map<String, PendingRow> out, long now, String key, Supplier<PendingRow> row) {
+    if (!out.containsKey(key) && !names.isFresh(key, now)) out.put(key, row.get());
+  }
+
+  /** One statement per partition: the row itself, or an unlogged batch of that partition's rows. */
+  static List<Statement<?>> groupByPartition(List<PendingRow> rows, Statements st) {
+    Map<PendingRow.PartitionRef, List<PendingRow>> byPartition = new LinkedHashMap<>();
+    for (PendingRow r : rows) byPartition.computeIfAbsent(r.ref(), k -> new ArrayList<>()).add(r);
+    List<Statement<?>> out = new ArrayList<>();
+    for (List<PendingRow> group : byPartition.values()) {
+      for (int from = 0; from < group.size(); from += MAX_ROWS_PER_BATCH) {
+        List<PendingRow> slice = group.subList(from, Math.min(group.size(), from + MAX_ROWS_PER_BATCH));
+        if (slice.size() == 1) {
+          out.add(slice.get(0).statement());
+          continue;
+        }
+        BatchStatementBuilder b =
+            BatchStatement.builder(BatchType.UNLOGGED)
+                .setIdempotence(true)
+                .setConsistencyLevel(st.ctx.writeConsistency());
+        for (PendingRow r : slice) b.addStatement(r.statement());
+        out.add(b.build());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+package tracestore.storage.cassandra;
+
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import tracestore.storage.OperationIndexEntry;
+
+/**
+ * Operation index postings: one row per (service, hour, operation) per batch, in the partition
+ * (service, hour), so one batch writes all operations of a service in one single-partition batch.
+ */
+final class InsertOperationIndex {
+  static final String TABLE = "operation_index";
+  static final String CQL =
+      "INSERT INTO %s.operation_index (service, bucket, operation, posting, min_start, max_start, traces)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+  private final StatementContext ctx;
+  private final PreparedStatement ps;
+
+  InsertOperationIndex(StatementContext ctx) {
+    this.ctx = ctx;
+    this.ps = ctx.prepare(CQL);
+  }
+
+  List<PendingRow> rows(List<OperationIndexEntry> entries) {
+    List<PendingRow> out = new ArrayList<>();
+    Map<Group, List<OperationIndexEntry>> groups =
+        Postings.group(
+            entries, e -> new Group(new Partition(e.service(), Buckets.of(e.startEpochNanos())), e.operation()));
+    for (Map.Entry<Group, List<OperationIndexEntry>> g : groups.entrySet()) {
+      List<Postings.Entry> list = new ArrayList<>(g.getValue().size());
+      for (OperationIndexEntry e : g.getValue()) {
+        list.add(new Postings.Entry(e.traceId(), e.startEpochNanos(), e.durationNanos(), false));
+      }
+      Partition p = g.getKey().partition();
+      for (Postings.Posting posting : Postings.of(list, Postings.OPERATION_WIDTH)) {
+        out.add(
+            new PendingRow(
+                TABLE,
+                p,
+                ctx.write(ps)
+                    .setString(0, p.service())
+                    .setInt(1, p.bucket())
+                    .setString(2, g.getKey().operation())
+                    .setLong(3, posting.id())
+                    .setLong(4, posting.minStart())
+                    .setLong(5, posting.maxStart())
+                    .setByteBuffer(6, posting.entries())
+                    .build()));
+      }
+    }
+    return out;
+  }
+
+  private record Partition(String service, int bucket) {}
+
+  private record Group(Partition partition, String operation) {}
+}

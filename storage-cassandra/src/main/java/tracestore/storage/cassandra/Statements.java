@@ -1,0 +1,46 @@
+package tracestore.storage.cassandra;
+
+/** Every prepared statement of the backend, prepared once when the storage is built. */
+final class Statements {
+  final StatementContext ctx;
+  final InsertChunk insertChunk;
+  final InsertServiceIndex insertServiceIndex;
+  final InsertOperationIndex insertOperationIndex;
+  final InsertTagIndex insertTagIndex;
+  final InsertServiceName insertServiceName;
+  final InsertOperationName insertOperationName;
+  final InsertRemoteServiceName insertRemoteServiceName;
+  final InsertTagKey insertTagKey;
+  final InsertTagValue insertTagValue;
+  final SelectChunks selectChunks;
+  final SelectServiceIndex selectServiceIndex;
+  final SelectOperationIndex selectOperationIndex;
+  final SelectTagIndex selectTagIndex;
+  final SelectServiceNames selectServiceNames;
+  final SelectOperationNames selectOperationNames;
+  final SelectRemoteServiceNames selectRemoteServiceNames;
+  final SelectTagKeys selectTagKeys;
+  final SelectTagValues selectTagValues;
+
+  Statements(StatementContext ctx) {
+    this.ctx = ctx;
+    insertChunk = new InsertChunk(ctx);
+    insertServiceIndex = new InsertServiceIndex(ctx);
+    insertOperationIndex = new InsertOperationIndex(ctx);
+    insertTagIndex = new InsertTagIndex(ctx);
+    insertServiceName = new InsertServiceName(ctx);
+    insertOperationName = new InsertOperationName(ctx);
+    insertRemoteServiceName = new InsertRemoteServiceName(ctx);
+    insertTagKey = new InsertTagKey(ctx);
+    insertTagValue = new InsertTagValue(ctx);
+    selectChunks = new SelectChunks(ctx);
+    selectServiceIndex = new SelectServiceIndex(ctx);
+    selectOperationIndex = new SelectOperationIndex(ctx);
+    selectTagIndex = new SelectTagIndex(ctx);
+    selectServiceNames = new SelectServiceNames(ctx);
+    selectOperationNames = new SelectOperationNames(ctx);
+    selectRemoteServiceNames = new SelectRemoteServiceNames(ctx);
+    selectTagKeys = new SelectTagKeys(ctx);
+    selectTagValues = new SelectTagValues(ctx);
+  }
+}

@@ -1,0 +1,178 @@
+package tracestore.storage.cassandra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static tracestore.storage.contract.TestObjects.MILLI;
+import static tracestore.storage.contract.TestObjects.newBaseTime;
+import static tracestore.storage.contract.TestObjects.newSpanId;
+import static tracestore.storage.contract.TestObjects.newTraceId;
+import static tracestore.storage.contract.TestObjects.span;
+import static tracestore.storage.contract.TestObjects.testSuffix;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchType;
+import com.datastax.oss.driver.api.core.cql.BatchableStatement;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import com.datastax.oss.driver.api.core.cql.Statement;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tracestore.storage.OverCapacityException;
+import tracestore.storage.StorageException;
+import tracestore.storage.WriteBatch;
+import tracestore.storage.WriteBatches;
+import tracestore.storage.model.Span;
+import tracestore.storage.model.Tag;
+import tracestore.storage.model.TraceId;
+import tracestore.testnode.CassandraExtension;
+import tracestore.testnode.TestKeyspace;
+
+/** Backend behaviour beyond the contract: the statement plan, the in-flight bound, check(), settings. */
+@ExtendWith(CassandraExtension.class)
+class CassandraStorageTest {
+  static CqlSession session;
+  static String keyspace;
+  static final WriteBatches batches = WriteBatches.create();
+
+  @BeforeAll
+  static void migrate(TestKeyspace ks) {
+    session = TestSessions.openMigrated(ks);
+    keyspace = ks.keyspace();
+  }
+
+  @AfterAll
+  static void close() {
+    if (session != null) session.close();
+  }
+
+  static CassandraStorage.Builder storage() {
+    return CassandraStorage.newBuilder().session(session).keyspace(keyspace);
+  }
+
+  /** {@code traces} traces of one service, each a root and a child span with a shared tag. */
+  static List<Span> traces(String service, int traces) {
+    List<Span> spans = new ArrayList<>();
+    long t = Buckets.start(Buckets.of(newBaseTime())) + 60_000 * MILLI; // all in one hour bucket
+    for (int i = 0; i < traces; i++) {
+      TraceId id = newTraceId();
+      Span root = span(id, newSpanId(), 0, service, "GET /", t + i * MILLI, 10 * MILLI)
+          .addTag(Tag.of("http.method", "GET")).build();
+      spans.add(root);
+      spans.add(span(id, newSpanId(), root.spanId(), service, "db", t + i * MILLI + 1, MILLI).build());
+    }
+    return spans;
+  }
+
+  @Test
+  void batchesOnlyRowsOfOnePartitionAndNeverChunks() {
+    try (CassandraStorage s = storage().build()) {
+      WriteBatch batch = batches.toBatch(traces("plan" + testSuffix(), 20));
+      List<Statement<?>> plan = s.spanWriter().plan(batch, System.nanoTime()).statements();
+
+      int chunkInserts = 0;
+      for (Statement<?> st : plan) {
+        if (st instanceof BatchStatement b) {
+          assertThat(b.getBatchType()).isEqualTo(BatchType.UNLOGGED);
+          Set<ByteBuffer> keys = new HashSet<>();
+          Set<String> queries = new HashSet<>();
+          for (BatchableStatement<?> inner : b) {
+            BoundStatement bound = (BoundStatement) inner;
+            keys.add(bound.getRoutingKey());
+            queries.add(bound.getPreparedStatement().getQuery());
+          }
+          assertThat(keys).as("routing keys of one batch").hasSize(1);
+          assertThat(queries).as("tables of one batch").hasSize(1);
+          assertThat(queries.iterator().next()).doesNotContain(".chunks");
+        } else if (((BoundStatement) st).getPreparedStatement().getQuery().contains(".chunks")) {
+          chunkInserts++;
+        }
+      }
+      assertThat(chunkInserts).isEqualTo(20);
+      // 20 chunks; index partitions: (service, hour) in service_index and operation_index,
+      // (service, key, hour) in tag_index; names: the service, its operations (one partition),
+      // the tag key, the tag value
+      assertThat(plan).hasSize(20 + 3 + 4);
+    }
+  }
+
+  @Test
+  void namesAreWrittenOnceThroughTheCache() throws Exception {
+    try (CassandraStorage s = storage().build()) {
+      String service = "names" + testSuffix();
+      WriteBatch first = batches.toBatch(traces(service, 3));
+      assertThat(s.spanWriter().plan(first, System.nanoTime()).newNames()).hasSize(5);
+      s.writer().write(first).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+      WriteBatch second = batches.toBatch(traces(service, 3));
+      assertThat(s.spanWriter().plan(second, System.nanoTime()).newNames()).isEmpty();
+      assertThat(s.reader().services()).contains(service);
+      assertThat(s.reader().tagValues("http.method")).contains("GET");
+    }
+  }
+
+  @Test
+  void overCapacityFailsFastAndRetryablyAndLosesNothingAcknowledged() throws Exception {
+    try (CassandraStorage s =
+        storage().maxInFlight(2).perWriteWindow(2).acquireTimeout(Duration.ZERO).maxWaitingWrites(1).build()) {
+      String service = "capacity" + testSuffix();
+      List<WriteBatch> written = new ArrayList<>();
+      List<CompletableFuture<Void>> stages = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        WriteBatch b = batches.toBatch(traces(service, 5));
+        written.add(b);
+        stages.add(s.writer().write(b).toCompletableFuture());
+      }
+      int over = 0;
+      for (int i = 0; i < stages.size(); i++) {
+        try {
+          stages.get(i).get(30, TimeUnit.SECONDS);
+          TraceId id = written.get(i).chunks().get(0).traceId();
+          assertThat(s.reader().getTrace(id)).as("acknowledged write %d is readable", i).hasSize(2);
+        } catch (ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(OverCapacityException.class);
+          assertThat(((StorageException) e.getCause()).isRetryable()).isTrue();
+          assertThat(e.getCause()).hasMessageContaining("in flight");
+          over++;
+        }
+      }
+      assertThat(over).as("writes refused for capacity").isBetween(1, 39);
+    }
+  }
+
+  @Test
+  void checkPassesOnAMigratedKeyspaceAndNamesTheFixOtherwise() {
+    try (CassandraStorage s = storage().build()) {
+      s.check();
+    }
+    assertThatThrownBy(() -> storage().keyspace("not_migrated_" + testSuffix().toLowerCase().replaceAll("[^a-z0-9]", "")).build())
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("tracestore migrate")
+        .matches(e -> !((StorageException) e).isRetryable());
+  }
+
+  @Test
+  void invalidInputFailsBeforeAnyIo() {
+    try (CassandraStorage s = storage().build()) {
+      assertThatThrownBy(() -> s.writer().write(null)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void builderNamesBadSettings() {
+    assertThatThrownBy(() -> CassandraStorage.newBuilder().build()).hasMessageContaining("contactPoint");
+    assertThatThrownBy(() -> storage().maxInFlight(0).build()).hasMessageContaining("maxInFlight");
+    assertThatThrownBy(() -> storage().writeConsistency("MOSTLY")).hasMessageContaining("writeConsistency");
+    assertThatThrownBy(() -> storage().keyspace("Bad-Name").build()).hasMessageContaining("keyspace");
+  }
+}
