@@ -205,6 +205,11 @@ public final class JdbcBenchmark {
     try (JdbcStorage storage = JdbcStorage.newBuilder().postgres(url).schema(schema).migrate(true)
         .writeConnections(CONNECTIONS).indexLoad(load).build()) {
       rate = writeAll(storage, batches, spans);
+      if (full) {
+        exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".service_index, " + schema
+            + ".operation_index, " + schema + ".tag_index");
+        readLatencies("PostgreSQL", storage, batches);
+      }
     }
     if (full) {
       put("PostgreSQL our write path (JdbcStorage, all indexes, index rows by COPY)",
@@ -418,6 +423,7 @@ public final class JdbcBenchmark {
     try (JdbcStorage storage = JdbcStorage.newBuilder().sqlite(dir.resolve("tracestore.db"))
         .migrate(true).build()) {
       rate = writeAll(storage, batches, spans);
+      readLatencies("SQLite", storage, batches);
     }
     put("SQLite our write path (JdbcStorage, all indexes)", String.format(Locale.ROOT,
         "%,.0f spans/s on %,d spans; %.1f B/span (file incl. WAL)", rate, spans,
@@ -427,6 +433,61 @@ public final class JdbcBenchmark {
   }
 
   // ---- helpers
+
+  /**
+   * Read latency through {@code JdbcStorage.reader()} on the loaded data, medians over 100 probes
+   * each (after 20 warm-up probes): a trace by id, and searches of the last hour of data (limit 10)
+   * by service, by service and a tag of middling frequency, and by service, operation and a
+   * minimum duration.
+   */
+  void readLatencies(String db, JdbcStorage storage, List<WriteBatch> batches) {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+    long[] range = timeRange(batches);
+    long from = Math.max(range[0], range[1] - 3_600_000_000_000L);
+    List<TraceId> ids = new ArrayList<>();
+    List<ServiceIndexEntry> services = new ArrayList<>();
+    List<TagIndexEntry> tags = new ArrayList<>();
+    List<tracestore.storage.OperationIndexEntry> ops = new ArrayList<>();
+    for (WriteBatch b : batches) {
+      for (Chunk c : b.chunks()) ids.add(c.traceId());
+      services.addAll(b.serviceEntries());
+      ops.addAll(b.operationEntries());
+      for (TagIndexEntry e : b.tagEntries()) {
+        if (e.key().equals("http.method") || e.key().equals("peer.service")) tags.add(e);
+      }
+    }
+    double byId = median(120, () -> storage.reader().getTrace(ids.get(random.nextInt(ids.size()))));
+    double byService = median(120, () -> {
+      ServiceIndexEntry e = services.get(random.nextInt(services.size()));
+      storage.reader().search(tracestore.storage.SearchRequest.newBuilder()
+          .timeRange(from, range[1]).service(e.service()).limit(10).build());
+    });
+    double byTag = median(120, () -> {
+      TagIndexEntry e = tags.get(random.nextInt(tags.size()));
+      storage.reader().search(tracestore.storage.SearchRequest.newBuilder()
+          .timeRange(from, range[1]).service(e.service()).tag(e.key(), e.value()).limit(10).build());
+    });
+    double byOperation = median(120, () -> {
+      var e = ops.get(random.nextInt(ops.size()));
+      storage.reader().search(tracestore.storage.SearchRequest.newBuilder()
+          .timeRange(from, range[1]).service(e.service()).operation(e.operation())
+          .minDurationNanos(1_000_000).limit(10).build());
+    });
+    put(db + " read latency, medians (last hour of data, limit 10)", String.format(Locale.ROOT,
+        "trace by id %.2f ms; service %.2f ms; service + tag %.2f ms; service + operation +"
+            + " minDuration %.2f ms", byId, byService, byTag, byOperation));
+  }
+
+  static double median(int n, Runnable probe) {
+    List<Double> times = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      probe.run();
+      if (i >= 20) times.add((System.nanoTime() - t0) / 1e6);
+    }
+    times.sort(null);
+    return times.get(times.size() / 2);
+  }
 
   static String rates(double[] r) {
     StringBuilder b = new StringBuilder();

@@ -13,7 +13,14 @@ import java.util.List;
  * the JVM flags that Cassandra 5.0 needs on JDK 17 (DESIGN.md section 12).
  */
 record NodeConfig(
-    Path dir, String host, int nativePort, int storagePort, int jmxPort, String heap, boolean durableSchema) {
+    Path dir,
+    String host,
+    int nativePort,
+    int storagePort,
+    int jmxPort,
+    String heap,
+    boolean durableSchema,
+    boolean syncCommitLog) {
   /** Set on the node JVM to its directory: how a launcher recognises its own node process. */
   static final String MARKER_PROPERTY = "tracestore.testnode.dir";
 
@@ -62,8 +69,10 @@ record NodeConfig(
         "saved_caches_directory: " + data.resolve("saved_caches"),
         "hints_directory: " + data.resolve("hints"),
         "cdc_raw_directory: " + data.resolve("cdc_raw"),
-        "commitlog_sync: periodic",
-        "commitlog_sync_period: 10000ms",
+        // periodic (Cassandra's default) acknowledges before the commit log is synced, so a killed
+        // node loses up to 10 s of acknowledged writes; group mode syncs before acknowledging
+        syncCommitLog ? "commitlog_sync: group" : "commitlog_sync: periodic",
+        syncCommitLog ? "commitlog_sync_group_window: 5ms" : "commitlog_sync_period: 10000ms",
         "seed_provider:",
         "  - class_name: org.apache.cassandra.locator.SimpleSeedProvider",
         "    parameters:",

@@ -48,21 +48,28 @@ public final class NodeLauncher {
   private final int preferredNativePort;
   private final String heap;
   private final boolean durableSchema;
+  private final boolean syncCommitLog;
 
   private NodeLauncher(
-      Path dir, Path serverClasspathFile, int preferredNativePort, String heap, boolean durableSchema) {
+      Path dir,
+      Path serverClasspathFile,
+      int preferredNativePort,
+      String heap,
+      boolean durableSchema,
+      boolean syncCommitLog) {
     this.dir = dir.toAbsolutePath();
     this.serverClasspathFile = serverClasspathFile;
     this.preferredNativePort = preferredNativePort;
     this.heap = heap;
     this.durableSchema = durableSchema;
+    this.syncCommitLog = syncCommitLog;
   }
 
   /** The node shared by the build, under the root's {@code target/cassandra-node}. */
   public static NodeLauncher shared() {
     Path root = BuildPaths.root();
     return new NodeLauncher(
-        BuildPaths.sharedNodeDir(root), BuildPaths.serverClasspathFile(root), PREFERRED_NATIVE_PORT, "1G", false);
+        BuildPaths.sharedNodeDir(root), BuildPaths.serverClasspathFile(root), PREFERRED_NATIVE_PORT, "1G", false, false);
   }
 
   /**
@@ -72,7 +79,16 @@ public final class NodeLauncher {
    * @param heap the JVM heap, as in {@code -Xmx}, for example {@code "1G"}
    */
   public static NodeLauncher dedicated(Path dir, String heap) {
-    return new NodeLauncher(dir, BuildPaths.serverClasspathFile(BuildPaths.root()), 0, heap, true);
+    return new NodeLauncher(dir, BuildPaths.serverClasspathFile(BuildPaths.root()), 0, heap, true, false);
+  }
+
+  /**
+   * Like {@link #dedicated}, but crash-safe: the commit log is synced before a write is acknowledged
+   * ({@code commitlog_sync: group}), so a {@link #kill()} loses no acknowledged write. Cassandra's
+   * default ({@code periodic}, 10 s) may lose the last seconds of a killed single node.
+   */
+  public static NodeLauncher dedicatedCrashSafe(Path dir, String heap) {
+    return new NodeLauncher(dir, BuildPaths.serverClasspathFile(BuildPaths.root()), 0, heap, true, true);
   }
 
   public Path directory() {
@@ -115,7 +131,7 @@ public final class NodeLauncher {
           deleteRecursively(dir.resolve("data"));
           int nativePort = freePort(preferredNativePort);
           NodeConfig config =
-              new NodeConfig(dir, HOST, nativePort, freePort(0), freePort(0), heap, durableSchema);
+              new NodeConfig(dir, HOST, nativePort, freePort(0), freePort(0), heap, durableSchema, syncCommitLog);
           return launch(config, timeout, ownerPid);
         });
   }
@@ -238,7 +254,8 @@ public final class NodeLauncher {
         Integer.parseInt(p.getProperty("storagePort")),
         Integer.parseInt(p.getProperty("jmxPort")),
         heap,
-        durableSchema);
+        durableSchema,
+        syncCommitLog);
   }
 
   /** The recorded node process, only while alive and recognisably ours (pids get reused). */

@@ -6,7 +6,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
 import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
-import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +44,7 @@ public final class CassandraStorage implements Storage {
   private final ScheduledThreadPoolExecutor scheduler;
   private final CassandraSpanWriter writer;
   private final CassandraTraceReader reader;
+  private final Statements statements;
   private final RollupStore rollups = new RollupStore() {};
 
   private CassandraStorage(Builder b, CqlSession session, boolean ownsSession) {
@@ -62,7 +62,7 @@ public final class CassandraStorage implements Storage {
     try {
       StatementContext ctx =
           new StatementContext(session, CqlIdentifier.fromInternal(b.keyspace), b.writeConsistency, b.readConsistency);
-      Statements statements = new Statements(ctx);
+      this.statements = new Statements(ctx);
       this.inFlight =
           new InFlight(session, b.maxInFlight, b.perWriteWindow, b.acquireTimeout, b.maxWaitingWrites, executor, scheduler);
       this.writer = new CassandraSpanWriter(statements, inFlight, new NameCache(b.nameCacheSize, b.nameRefresh.toNanos()));
@@ -102,7 +102,7 @@ public final class CassandraStorage implements Storage {
   @Override
   public void check() {
     try {
-      session.execute(SimpleStatement.newInstance("SELECT release_version FROM system.local"));
+      session.execute(statements.selectReleaseVersion.bind());
     } catch (RuntimeException e) {
       throw Failures.map(e, "checking Cassandra");
     }

@@ -60,7 +60,7 @@ final class CassandraTraceReader implements TraceReader {
           ByteBuffer payload = row.getByteBuffer(0);
           byte[] bytes = new byte[payload.remaining()];
           payload.get(bytes);
-          chunksPerTrace.get(i).add(ChunkDecoder.decode(bytes));
+          chunksPerTrace.get(i).add(ChunkDecoder.decode(bytes, ids.get(i)));
         },
         ids.size() == 1 ? "reading trace " + ids.get(0).toHex() : "reading " + ids.size() + " traces");
     List<List<Span>> out = new ArrayList<>(ids.size());

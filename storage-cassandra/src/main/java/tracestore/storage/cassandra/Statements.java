@@ -21,6 +21,7 @@ final class Statements {
   final SelectRemoteServiceNames selectRemoteServiceNames;
   final SelectTagKeys selectTagKeys;
   final SelectTagValues selectTagValues;
+  final SelectReleaseVersion selectReleaseVersion;
 
   Statements(StatementContext ctx) {
     this.ctx = ctx;
@@ -42,5 +43,6 @@ final class Statements {
     selectRemoteServiceNames = new SelectRemoteServiceNames(ctx);
     selectTagKeys = new SelectTagKeys(ctx);
     selectTagValues = new SelectTagValues(ctx);
+    selectReleaseVersion = new SelectReleaseVersion(ctx);
   }
 }

@@ -96,24 +96,89 @@ final class JdbcTraceReader implements TraceReader {
     return Spans.dedupeAndSort(chunks);
   }
 
+  /** The first window a search looks at, before widening it 4x at a time. */
+  static final long FIRST_WINDOW_NANOS = 15_000_000_000L;
+  /** Above this limit the window pass costs more lookups than it saves: search the whole range. */
+  static final int WINDOWED_MAX_LIMIT = 100;
+
+  /**
+   * Searches the newest part of the range first. A window [L, end] holds every trace whose true
+   * start (the earliest matching start over the whole range) is at least L, with that exact start;
+   * it may also hold traces whose matching entries straddle L, with a start that is too late. Those
+   * are recognized (a chunk of the trace starts before L and an entry matches before L) and left
+   * for a wider window. When the window yields limit + 1 exact hits they are the answer; otherwise
+   * it widens 4x, and at the range's start it is the plain search, exact by definition.
+   */
   @Override
   public SearchResult search(SearchRequest request) {
     Objects.requireNonNull(request, "request == null");
     SearchCursor cursor = request.cursor() == null ? null : SearchCursor.decode(request.cursor());
-    SearchQuery q = SearchQuery.of(request, cursor, request.limit() + 1, dialect);
+    int fetch = request.limit() + 1;
     List<TraceHit> hits = read("searching", c -> {
-      List<TraceHit> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(q.sql)) {
-        q.bind(ps, dialect);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) out.add(new TraceHit(dialect.readTraceId(rs, 1), rs.getLong(2)));
+      long start = request.startEpochNanos();
+      long top = cursor == null ? request.endEpochNanos()
+          : Math.min(request.endEpochNanos(), cursor.startEpochNanos());
+      if (request.limit() <= WINDOWED_MAX_LIMIT) {
+        for (long w = FIRST_WINDOW_NANOS; top - start > w && w > 0; w *= 4) {
+          long lower = top - w;
+          SearchRequest window = request.toBuilder().timeRange(lower, request.endEpochNanos()).build();
+          List<TraceHit> raw = query(c, SearchQuery.of(window, cursor, 2 * fetch, dialect));
+          List<TraceHit> exact = new ArrayList<>();
+          for (TraceHit h : raw) {
+            if (exact.size() == fetch) break;
+            if (!straddles(c, request, h.traceId(), lower)) exact.add(h);
+          }
+          if (exact.size() == fetch) return exact;
         }
       }
-      return out;
+      return query(c, SearchQuery.of(request, cursor, fetch, dialect));
     });
     if (hits.size() <= request.limit()) return new SearchResult(hits, null, true);
     List<TraceHit> page = hits.subList(0, request.limit());
     return new SearchResult(page, SearchCursor.after(page.get(page.size() - 1)).encode(), false);
+  }
+
+  private List<TraceHit> query(Connection c, SearchQuery q) throws SQLException {
+    List<TraceHit> out = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(q.sql)) {
+      q.bind(ps, dialect);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(new TraceHit(dialect.readTraceId(rs, 1), rs.getLong(2)));
+      }
+    }
+    return out;
+  }
+
+  static final String SELECT_FIRST_CHUNK_START =
+      "SELECT min(start_ns) FROM chunks WHERE trace_id = ?";
+
+  /**
+   * Whether the trace has an entry matching a predicate of {@code r} before {@code lower}: then its
+   * true start is before the window. Every entry starts at or after its trace's earliest chunk
+   * start, so only [max(range start, first chunk start), lower) is looked at, and nothing at all
+   * when the trace began inside the window (the usual case).
+   */
+  private boolean straddles(Connection c, SearchRequest r, TraceId id, long lower)
+      throws SQLException {
+    long first;
+    try (PreparedStatement ps = c.prepareStatement(SELECT_FIRST_CHUNK_START)) {
+      dialect.bindTraceId(ps, 1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        first = rs.getLong(1);
+        if (rs.wasNull()) return false;
+      }
+    }
+    if (first >= lower) return false;
+    long from = Math.max(r.startEpochNanos(), first);
+    SearchRequest before = r.toBuilder().timeRange(from, lower - 1).cursor(null).build();
+    SearchQuery q = SearchQuery.anyEntry(before, id, dialect);
+    try (PreparedStatement ps = c.prepareStatement(q.sql)) {
+      q.bind(ps, dialect);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   @Override

@@ -41,51 +41,7 @@ final class SearchQuery {
 
   static SearchQuery of(SearchRequest r, SearchCursor cursor, int fetchLimit, Dialect d) {
     List<Object> p = new ArrayList<>();
-    List<String> subqueries = new ArrayList<>();
-    String service = r.service();
-    boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
-
-    if (!r.operation().isEmpty()) {
-      StringBuilder q = new StringBuilder(
-          "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
-              + " WHERE op_hash = ? AND start_ns >= ? AND start_ns <= ?");
-      p.add(TagRows.operationHash(service, r.operation()));
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
-      appendDuration(q, p, r);
-      subqueries.add(q.append(" GROUP BY trace_id").toString());
-    }
-    List<Map.Entry<String, String>> tags = new ArrayList<>(r.tags().entrySet());
-    if (!r.remoteService().isEmpty()) {
-      tags.add(Map.entry(TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
-    }
-    for (Map.Entry<String, String> tag : tags) {
-      subqueries.add(d.tagPredicate(
-          p, service, tag.getKey(), tag.getValue(), r.startEpochNanos(), r.endEpochNanos()));
-    }
-    if (duration && r.operation().isEmpty()) {
-      StringBuilder q = new StringBuilder(
-          "SELECT trace_id, min(start_ns) AS ts FROM service_index"
-              + " WHERE service = ? AND start_ns >= ? AND start_ns <= ?");
-      p.add(service);
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
-      appendDuration(q, p, r);
-      subqueries.add(q.append(" GROUP BY trace_id").toString());
-    }
-    if (r.errorOnly() || subqueries.isEmpty()) {
-      StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM service_index WHERE ");
-      if (!service.isEmpty()) {
-        q.append("service = ? AND ");
-        p.add(service);
-      }
-      q.append("start_ns >= ? AND start_ns <= ?");
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
-      if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
-      subqueries.add(q.append(" GROUP BY trace_id").toString());
-    }
-
+    List<String> subqueries = predicates(r, d, p, null);
     StringBuilder sql = new StringBuilder(256 + 160 * subqueries.size());
     List<String> starts = new ArrayList<>();
     sql.append("SELECT trace_id, ts FROM (SELECT p0.trace_id AS trace_id, ");
@@ -106,6 +62,80 @@ final class SearchQuery {
     sql.append(" ORDER BY ts DESC, trace_id DESC LIMIT ?");
     p.add(fetchLimit);
     return new SearchQuery(sql.toString(), p);
+  }
+
+  /**
+   * Whether one trace has an entry satisfying <em>any</em> predicate of {@code r} within r's
+   * time range: one row or none. Each predicate is its index range narrowed to the trace.
+   */
+  static SearchQuery anyEntry(SearchRequest r, TraceId traceId, Dialect d) {
+    List<Object> p = new ArrayList<>();
+    List<String> subqueries = predicates(r, d, p, traceId);
+    return new SearchQuery("SELECT 1 FROM (" + String.join(" UNION ALL ", subqueries)
+        + ") x LIMIT 1", p);
+  }
+
+  /** One subquery per predicate, each yielding (trace_id, ts); optionally for one trace only. */
+  private static List<String> predicates(
+      SearchRequest r, Dialect d, List<Object> p, TraceId traceFilter) {
+    List<String> subqueries = new ArrayList<>();
+    String service = r.service();
+    boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
+
+    if (!r.operation().isEmpty()) {
+      StringBuilder q = new StringBuilder(
+          "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
+              + " WHERE op_hash = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(TagRows.operationHash(service, r.operation()));
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      appendDuration(q, p, r);
+      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
+    }
+    List<Map.Entry<String, String>> tags = new ArrayList<>(r.tags().entrySet());
+    if (!r.remoteService().isEmpty()) {
+      tags.add(Map.entry(TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
+    }
+    for (Map.Entry<String, String> tag : tags) {
+      add(subqueries, p, traceFilter, d.tagPredicate(
+          p, service, tag.getKey(), tag.getValue(), r.startEpochNanos(), r.endEpochNanos()));
+    }
+    if (duration && r.operation().isEmpty()) {
+      StringBuilder q = new StringBuilder(
+          "SELECT trace_id, min(start_ns) AS ts FROM service_index"
+              + " WHERE service = ? AND start_ns >= ? AND start_ns <= ?");
+      p.add(service);
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      appendDuration(q, p, r);
+      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
+    }
+    if (r.errorOnly() || subqueries.isEmpty()) {
+      StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM service_index WHERE ");
+      if (!service.isEmpty()) {
+        q.append("service = ? AND ");
+        p.add(service);
+      }
+      q.append("start_ns >= ? AND start_ns <= ?");
+      p.add(r.startEpochNanos());
+      p.add(r.endEpochNanos());
+      if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
+      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
+    }
+    return subqueries;
+  }
+
+  /**
+   * Adds one predicate's subquery; with a trace filter, narrows it to that trace (the filter's
+   * parameter goes last, as its text does).
+   */
+  private static void add(List<String> subqueries, List<Object> p, TraceId traceFilter, String sql) {
+    if (traceFilter == null) {
+      subqueries.add(sql);
+      return;
+    }
+    p.add(traceFilter);
+    subqueries.add(sql.replace(" GROUP BY trace_id", " AND trace_id = ? GROUP BY trace_id"));
   }
 
   /** Per entry, as the contract defines: min <= duration, and duration <= max unless max is 0. */
