@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
+import tracestore.retention.StatsService;
+import tracestore.storage.RollupStore;
 import tracestore.storage.TraceReader;
 
 /**
@@ -52,6 +54,7 @@ public final class QueryService {
   private final boolean ui;
   private final int maxServicesPerSearch;
   private final Semaphore readPermits;
+  private final StatsService stats; // null without rollups
 
   private QueryService(Builder b) {
     reader = b.reader;
@@ -64,6 +67,7 @@ public final class QueryService {
     ui = b.ui;
     maxServicesPerSearch = b.maxServicesPerSearch;
     readPermits = new Semaphore(b.maxConcurrentReads);
+    stats = b.rollups == null ? null : new StatsService(b.rollups);
   }
 
   public static Builder newBuilder(TraceReader reader) {
@@ -81,12 +85,18 @@ public final class QueryService {
     zipkin.registerOn(sb, "/api/v2");
     zipkin.registerOn(sb, "/zipkin/api/v2");
     new NativeApi(this).registerOn(sb, "/api/native");
+    if (stats != null) new StatsApi(this).registerOn(sb, "/api/native");
     if (ui) new ZipkinUi(this).registerOn(sb);
     return sb;
   }
 
   TraceReader reader() {
     return reader;
+  }
+
+  /** Stats and links from retention's rollups, or null when {@link Builder#rollups} was not set. */
+  StatsService stats() {
+    return stats;
   }
 
   Duration defaultLookback() {
@@ -135,6 +145,7 @@ public final class QueryService {
     private boolean ui = true;
     private int maxConcurrentReads = 64;
     private int maxServicesPerSearch = 100;
+    private RollupStore rollups;
 
     private Builder(TraceReader reader) {
       this.reader = Objects.requireNonNull(reader, "reader == null");
@@ -209,6 +220,17 @@ public final class QueryService {
     }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
+    /**
+     * Serves {@code /api/v2/dependencies} from retention's dependency links instead of linking raw
+     * traces, and adds the native stats endpoints ({@code /api/native/stats/services/{service}},
+     * {@code /api/native/dependencies}). Ranges are widened to whole hours. A store without rollups
+     * falls back to raw linking for Zipkin and answers 501 on the native stats endpoints.
+     */
+    public Builder rollups(RollupStore rollups) {
+      this.rollups = rollups;
+      return this;
+    }
+
     public QueryService build() {
       if (defaultLookback.isNegative() || defaultLookback.isZero()) {
         throw new IllegalArgumentException("defaultLookback must be positive: " + defaultLookback);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import tracestore.storage.DependencyLink;
 import tracestore.storage.Operation;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.TraceHit;
@@ -212,6 +213,13 @@ final class ZipkinApi {
     long lookback = p.nonNegativeLong("lookback", config.defaultLookback().toMillis(), "milliseconds");
     long start = Math.max(0, endTs - lookback) * NANOS_PER_MILLI;
     long end = endTs * NANOS_PER_MILLI + NANOS_PER_MILLI - 1;
+    if (config.stats() != null) {
+      try {
+        return linksFromRollups(start, end);
+      } catch (UnsupportedOperationException e) {
+        // This backend keeps no links: link raw traces below.
+      }
+    }
 
     DependencyLinker.Result links =
         DependencyLinker.fromRawTraces(reader, start, end, config.dependencyTraceLimit());
@@ -223,6 +231,20 @@ final class ZipkinApi {
             .add(QueryService.LINKS_COMPLETE_HEADER, Boolean.toString(links.complete()))
             .build(),
         HttpData.wrap(body));
+  }
+
+  /** Links from retention (widened to whole hours); recent hours are linked from raw spans. */
+  private HttpResponse linksFromRollups(long start, long end) {
+    List<DependencyLinker.Link> links = new ArrayList<>();
+    for (DependencyLink l : config.stats().dependencies(start, end)) {
+      links.add(new DependencyLinker.Link(l.parent(), l.child(), l.calls(), l.errors()));
+    }
+    return HttpResponse.of(
+        ResponseHeaders.builder(HttpStatus.OK)
+            .contentType(MediaType.JSON_UTF_8)
+            .add(QueryService.LINKS_COMPLETE_HEADER, "true")
+            .build(),
+        HttpData.wrap(ZipkinJsonWriter.links(links)));
   }
 
   /** Loads traces in the order given, unknown ones omitted, in bounded batches. */

@@ -9,7 +9,9 @@ public enum Role {
   /** The OTLP/gRPC, OTLP/HTTP and Zipkin receivers and the write pipeline. */
   INGEST,
   /** The Zipkin v2 query API, Zipkin's UI and the native API. */
-  QUERY;
+  QUERY,
+  /** The scheduled aggregation into rollups, links and exemplars, and raw deletion after it. */
+  RETENTION;
 
   /** @throws IllegalArgumentException naming the unknown role */
   static Set<Role> parseSet(String value) {
@@ -24,9 +26,9 @@ public enum Role {
           found = true;
         }
       }
-      if (!found) throw new IllegalArgumentException("unknown role '" + part.trim() + "', expected ingest or query");
+      if (!found) throw new IllegalArgumentException("unknown role '" + part.trim() + "', expected ingest, query or retention");
     }
-    if (roles.isEmpty()) throw new IllegalArgumentException("no role given, expected ingest, query or both");
+    if (roles.isEmpty()) throw new IllegalArgumentException("no role given, expected ingest, query or retention");
     return roles;
   }
 }

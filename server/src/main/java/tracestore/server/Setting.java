@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public enum Setting {
   STORAGE("storage", "sqlite", "Storage backend: sqlite, postgres or cassandra."),
-  ROLES("roles", "ingest,query", "Roles to run, comma-separated: ingest, query."),
+  ROLES("roles", "ingest,query", "Roles to run, comma-separated: ingest, query, retention."),
   BIND_ADDRESS("bind-address", "0.0.0.0", "Address every port binds to."),
   OTLP_GRPC_PORT("otlp-grpc-port", "4317", "OTLP/gRPC receiver port (ingest role)."),
   OTLP_HTTP_PORT("otlp-http-port", "4318", "OTLP/HTTP receiver port (ingest role)."),

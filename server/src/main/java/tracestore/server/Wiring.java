@@ -146,8 +146,9 @@ public final class Wiring {
         ingest.registerRoutes(sb);
       }
       if (config.runs(Role.QUERY)) {
-        QueryService.newBuilder(storage.reader()).build().registerOn(sb);
+        QueryService.newBuilder(storage.reader()).rollups(storage.rollups()).build().registerOn(sb);
       }
+      if (config.runs(Role.RETENTION)) RetentionRole.start(storage, metrics.registry(), sb);
       TracestoreServer server = new TracestoreServer(config, storage, ingest, metrics, sb);
       server.start();
       return server;

@@ -40,6 +40,22 @@ public interface RollupStore {
     throw unsupported("readLinks");
   }
 
+  /**
+   * Writes by overwrite of the row keyed by (service, operation, bucket, trace id, reason): reruns
+   * are idempotent.
+   */
+  default CompletionStage<Void> writeExemplars(List<Exemplar> exemplars) {
+    throw unsupported("writeExemplars");
+  }
+
+  /**
+   * Exemplars of a service (any service when empty) with buckets in [from, to), nanoseconds since
+   * the epoch, ordered by bucket, service, operation, reason, trace id.
+   */
+  default List<Exemplar> readExemplars(String service, long fromEpochNanos, long toEpochNanos) {
+    throw unsupported("readExemplars");
+  }
+
   /** The last completed bucket end of a job, or empty when it never ran. */
   default OptionalLong watermark(String job) {
     throw unsupported("watermark");
@@ -68,6 +84,19 @@ public interface RollupStore {
    */
   default long deleteRawBefore(long epochNanos) {
     throw unsupported("deleteRawBefore");
+  }
+
+  /**
+   * Deletes rollups and dependency links of buckets starting before {@code epochNanos}
+   * (nanoseconds since the epoch). Returns how many rows were removed.
+   */
+  default long deleteRollupsBefore(long epochNanos) {
+    throw unsupported("deleteRollupsBefore");
+  }
+
+  /** Deletes exemplars of buckets starting before {@code epochNanos}; returns the rows removed. */
+  default long deleteExemplarsBefore(long epochNanos) {
+    throw unsupported("deleteExemplarsBefore");
   }
 
   private UnsupportedOperationException unsupported(String what) {

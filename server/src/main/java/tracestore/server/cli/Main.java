@@ -38,6 +38,7 @@ public final class Main implements Runnable {
     cmd.addSubcommand("trace", trace);
     cmd.addSubcommand("search", new CommandLine(new SearchCommand()));
     cmd.addSubcommand("demo", new CommandLine(new DemoCommand()));
+    cmd.addSubcommand("retention", RetentionCommand.commandLine());
     cmd.setOut(out);
     cmd.setErr(err);
     cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

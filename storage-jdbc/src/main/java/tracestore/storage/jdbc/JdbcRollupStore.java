@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import tracestore.storage.DependencyLink;
+import tracestore.storage.Exemplar;
 import tracestore.storage.OverCapacityException;
 import tracestore.storage.Rollup;
 import tracestore.storage.RollupStore;
@@ -42,7 +43,15 @@ final class JdbcRollupStore implements RollupStore {
           + " errors = excluded.errors";
   static final String SELECT_LINKS =
       "SELECT parent, child, bucket_ns, calls, errors FROM dependency_links"
-          + " WHERE bucket_ns >= ? AND bucket_ns < ? ORDER BY bucket_ns, parent, child";
+          + " WHERE bucket_ns >= ? AND bucket_ns < ?";
+  static final String UPSERT_EXEMPLAR =
+      "INSERT INTO exemplars (service, operation, bucket_ns, trace_id, reason, duration_ns, payload)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (service, bucket_ns, operation, reason, trace_id) DO UPDATE SET"
+          + " duration_ns = excluded.duration_ns, payload = excluded.payload";
+  static final String SELECT_EXEMPLARS =
+      "SELECT service, operation, bucket_ns, trace_id, reason, duration_ns, payload FROM exemplars"
+          + " WHERE bucket_ns >= ? AND bucket_ns < ?";
   static final String SELECT_WATERMARK = "SELECT epoch_ns FROM watermarks WHERE job = ?";
   static final String UPSERT_WATERMARK =
       "INSERT INTO watermarks (job, epoch_ns) VALUES (?, ?)"
@@ -120,24 +129,10 @@ final class JdbcRollupStore implements RollupStore {
 
   @Override
   public List<Rollup> readRollups(String service, long fromEpochNanos, long toEpochNanos) {
-    boolean any = service == null || service.isEmpty();
-    String sql = SELECT_ROLLUPS + (any ? "" : " AND service = ?")
-        + " ORDER BY bucket_ns, service, operation, kind";
-    List<Rollup> out = new ArrayList<>();
-    try (Connection c = reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, fromEpochNanos);
-      ps.setLong(2, toEpochNanos);
-      if (!any) dialect.setText(ps, 3, service);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Rollup(dialect.getText(rs, 1), dialect.getText(rs, 2), SpanKind.ofOrdinal(rs.getInt(3)),
-              rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
-        }
-      }
-    } catch (SQLException e) {
-      throw Failures.classify("reading rollups", e);
-    }
-    return out;
+    return readRange("reading rollups", SELECT_ROLLUPS, "bucket_ns, service, operation, kind",
+        service, fromEpochNanos, toEpochNanos,
+        rs -> new Rollup(dialect.getText(rs, 1), dialect.getText(rs, 2), SpanKind.ofOrdinal(rs.getInt(3)),
+            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
   }
 
   @Override
@@ -160,19 +155,64 @@ final class JdbcRollupStore implements RollupStore {
 
   @Override
   public List<DependencyLink> readLinks(long fromEpochNanos, long toEpochNanos) {
-    List<DependencyLink> out = new ArrayList<>();
-    try (Connection c = reads.getConnection();
-        PreparedStatement ps = c.prepareStatement(SELECT_LINKS)) {
+    return readRange("reading dependency links", SELECT_LINKS, "bucket_ns, parent, child", "",
+        fromEpochNanos, toEpochNanos,
+        rs -> new DependencyLink(
+            dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+  }
+
+  @Override
+  public CompletionStage<Void> writeExemplars(List<Exemplar> exemplars) {
+    List<Exemplar> copy = List.copyOf(exemplars);
+    return inTransaction("writing " + copy.size() + " exemplars", c -> {
+      try (PreparedStatement ps = c.prepareStatement(UPSERT_EXEMPLAR)) {
+        for (Exemplar e : copy) {
+          dialect.setText(ps, 1, e.service());
+          dialect.setText(ps, 2, e.operation());
+          ps.setLong(3, e.bucketStartEpochNanos());
+          dialect.bindTraceId(ps, 4, e.traceId());
+          ps.setShort(5, (short) e.reason().ordinal());
+          ps.setLong(6, e.durationNanos());
+          ps.setBytes(7, e.payload());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+    });
+  }
+
+  @Override
+  public List<Exemplar> readExemplars(String service, long fromEpochNanos, long toEpochNanos) {
+    return readRange("reading exemplars", SELECT_EXEMPLARS,
+        "bucket_ns, service, operation, reason, trace_id", service, fromEpochNanos, toEpochNanos,
+        rs -> new Exemplar(dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3),
+            dialect.readTraceId(rs, 4), Exemplar.Reason.values()[rs.getInt(5)], rs.getLong(6),
+            rs.getBytes(7)));
+  }
+
+  /** Maps the current row of a result set. */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs {@code select} over the bucket range [from, to), narrowed to {@code service} unless it is
+   * empty, ordered by {@code orderBy}, and maps every row.
+   */
+  private <T> List<T> readRange(String doing, String select, String orderBy, String service,
+      long fromEpochNanos, long toEpochNanos, RowReader<T> row) {
+    boolean byService = service != null && !service.isEmpty();
+    String sql = select + (byService ? " AND service = ?" : "") + " ORDER BY " + orderBy;
+    List<T> out = new ArrayList<>();
+    try (Connection c = reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, fromEpochNanos);
       ps.setLong(2, toEpochNanos);
+      if (byService) dialect.setText(ps, 3, service);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new DependencyLink(
-              dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
-        }
+        while (rs.next()) out.add(row.read(rs));
       }
     } catch (SQLException e) {
-      throw Failures.classify("reading dependency links", e);
+      throw Failures.classify(doing, e);
     }
     return out;
   }
@@ -234,6 +274,27 @@ final class JdbcRollupStore implements RollupStore {
       return deleteRowsBefore(epochNanos);
     } catch (SQLException e) {
       throw Failures.classify("deleting raw data before " + epochNanos, e);
+    }
+  }
+
+  @Override
+  public long deleteRollupsBefore(long epochNanos) {
+    return deleteBuckets("rollups", epochNanos) + deleteBuckets("dependency_links", epochNanos);
+  }
+
+  @Override
+  public long deleteExemplarsBefore(long epochNanos) {
+    return deleteBuckets("exemplars", epochNanos);
+  }
+
+  /** One statement: these tables hold a few hundred rows per hour, so the delete stays small. */
+  private long deleteBuckets(String table, long epochNanos) {
+    try (Connection c = writes.getConnection();
+        PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE bucket_ns < ?")) {
+      ps.setLong(1, epochNanos);
+      return ps.executeUpdate();
+    } catch (SQLException e) {
+      throw Failures.classify("deleting " + table + " before " + epochNanos, e);
     }
   }
 

@@ -87,6 +87,22 @@ class JdbcPostgresPlanTest {
     }
   }
 
+  /** The windowed search's straddle check: per predicate, the index range narrowed to one trace. */
+  @Test
+  void theStraddleCheckUsesTheIndexes() throws SQLException {
+    for (SearchRequest r : List.of(day().service("svc-7").build(),
+        day().service("svc-7").operation("op-7").tag("http.status", "207").build(),
+        day().service("svc-7").errorOnly(true).minDurationNanos(5).build())) {
+      SearchQuery q = SearchQuery.anyEntry(r, new TraceId(7, 7), storage.dialect());
+      String plan = explain(q.sql, ps -> q.bind(ps, storage.dialect()));
+      assertThat(plan).as("%s%n%s", r, plan).doesNotContain("Seq Scan").contains("Index");
+    }
+    String today = Partitions.partitionName("chunks", Partitions.dayOf(dayStart));
+    String plan = explain(JdbcTraceReader.SELECT_FIRST_CHUNK_START,
+        ps -> storage.dialect().bindTraceId(ps, 1, new TraceId(42, 42)));
+    assertThat(plan).as(plan).contains(today + "_pkey").doesNotContain("Seq Scan on " + today);
+  }
+
   @Test
   void readingATraceUsesTheChunkKey() throws SQLException {
     String plan = explain(JdbcTraceReader.SELECT_CHUNKS,
