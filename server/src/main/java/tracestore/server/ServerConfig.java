@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import tracestore.storage.IndexPolicy;
 
 /**
  * The whole configuration of one server process, frozen once built. Build it with {@link
@@ -34,6 +35,8 @@ import java.util.Set;
  * @param cassandraReplicationFactor replication when {@code migrate} creates the keyspace
  * @param autoMigrate apply pending migrations at start instead of refusing
  * @param shutdownTimeout how long a graceful shutdown waits for in-flight requests
+ * @param indexPolicy which tag keys ingest indexes for search (the biggest lever on write cost and
+ *     bytes at rest; see BENCHMARKS.md)
  */
 public record ServerConfig(
     StorageKind storage,
@@ -52,7 +55,8 @@ public record ServerConfig(
     String cassandraKeyspace,
     int cassandraReplicationFactor,
     boolean autoMigrate,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    IndexPolicy indexPolicy) {
 
   public ServerConfig {
     roles = Set.copyOf(roles);
@@ -83,7 +87,8 @@ public record ServerConfig(
               + " keyspace=" + cassandraKeyspace + " rf=" + cassandraReplicationFactor;
         }
         + ", autoMigrate=" + autoMigrate
-        + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms}";
+        + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
+        + ", index=" + indexPolicy + '}';
   }
 
   /**
@@ -177,10 +182,27 @@ public record ServerConfig(
       if (shutdown.isNegative() || shutdown.isZero()) {
         throw new ConfigException(Setting.SHUTDOWN_TIMEOUT, "must be positive, got " + get(Setting.SHUTDOWN_TIMEOUT));
       }
+      IndexPolicy.Builder index = IndexPolicy.newBuilder();
+      try {
+        index.allowedKeys(list(get(Setting.INDEX_KEYS)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(Setting.INDEX_KEYS, e.getMessage());
+      }
+      for (String key : list(get(Setting.INDEX_DENY_KEYS))) index.denyKey(key);
       return new ServerConfig(
           storage, EnumSet.copyOf(roles), bind, grpc, http, zipkin, sqlite,
           pgUrl, get(Setting.POSTGRES_USER), get(Setting.POSTGRES_PASSWORD), schema,
-          contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown);
+          contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown,
+          index.build());
+    }
+
+    /** The non-blank comma-separated entries of {@code text}, trimmed. */
+    private static List<String> list(String text) {
+      List<String> out = new ArrayList<>();
+      for (String part : text.split(",")) {
+        if (!part.isBlank()) out.add(part.trim());
+      }
+      return out;
     }
 
     private interface Parser<T> {

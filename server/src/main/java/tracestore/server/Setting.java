@@ -29,7 +29,11 @@ public enum Setting {
   AUTO_MIGRATE("auto-migrate", "false",
       "Apply pending schema migrations at start (PostgreSQL, Cassandra; SQLite always does)."),
   SHUTDOWN_TIMEOUT("shutdown-timeout", "30s",
-      "How long a graceful shutdown waits for in-flight requests, e.g. 30s or 500ms.");
+      "How long a graceful shutdown waits for in-flight requests, e.g. 30s or 500ms."),
+  INDEX_KEYS("index.keys", "",
+      "Tag keys to index for search, comma-separated; empty indexes every key not denied."),
+  INDEX_DENY_KEYS("index.deny-keys", "",
+      "Tag keys never indexed, comma-separated, in addition to the built-in id-like keys.");
 
   private final String key;
   private final String defaultValue;

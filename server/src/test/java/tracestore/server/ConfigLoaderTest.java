@@ -28,6 +28,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void indexKeysNarrowWhatIngestIndexes() {
+    ServerConfig all = ConfigLoader.load(Map.of(), Map.of(), null);
+    assertThat(all.indexPolicy().isIndexableKey("http.url")).isTrue();
+    assertThat(all.indexPolicy().isIndexableKey("span.id")).isFalse(); // built-in deny list
+
+    ServerConfig narrowed = ConfigLoader.load(
+        Map.of(Setting.INDEX_KEYS, " http.method, http.status_code ,,"),
+        Map.of("TRACESTORE_INDEX_DENY_KEYS", "http.status_code"), null);
+    assertThat(narrowed.indexPolicy().allowedKeys())
+        .containsExactly("http.method", "http.status_code");
+    assertThat(narrowed.indexPolicy().isIndexableKey("http.method")).isTrue();
+    assertThat(narrowed.indexPolicy().isIndexableKey("http.url")).isFalse();
+    assertThat(narrowed.indexPolicy().isIndexableKey("http.status_code")).isFalse(); // denied wins
+  }
+
+  @Test
   void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
     Path file = dir.resolve("ts.properties");
     Files.writeString(file, "storage=postgres\npostgres.url=jdbc:postgresql://file/db\n"
