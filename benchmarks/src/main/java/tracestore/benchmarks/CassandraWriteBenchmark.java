@@ -31,6 +31,7 @@ import tracestore.storage.IndexPolicy;
 import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.OverCapacityException;
 import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.SpanWriter;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
@@ -261,7 +262,7 @@ public final class CassandraWriteBenchmark {
     long start = System.nanoTime();
     for (WriteBatch b : batches) {
       writes.acquire();
-      writeWithRetry(storage, b, retries)
+      writeWithRetry(storage.writer(), b, retries)
           .whenComplete(
               (v, err) -> {
                 if (err != null) failure.compareAndSet(null, err);
@@ -289,15 +290,15 @@ public final class CassandraWriteBenchmark {
   }
 
   /** Writes, and writes again on {@link OverCapacityException}, without blocking the caller. */
-  private static CompletableFuture<Void> writeWithRetry(CassandraStorage storage, WriteBatch b, AtomicLong retries) {
-    return storage.writer().write(b).toCompletableFuture()
+  static CompletableFuture<Void> writeWithRetry(SpanWriter writer, WriteBatch b, AtomicLong retries) {
+    return writer.write(b).toCompletableFuture()
         .handle(
             (v, err) -> {
               if (err == null) return CompletableFuture.<Void>completedFuture(null);
               Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
               if (cause instanceof OverCapacityException) {
                 retries.incrementAndGet();
-                return writeWithRetry(storage, b, retries);
+                return writeWithRetry(writer, b, retries);
               }
               return CompletableFuture.<Void>failedFuture(cause);
             })

@@ -43,7 +43,7 @@ final class JdbcRollupStore implements RollupStore {
           + " errors = excluded.errors";
   static final String SELECT_LINKS =
       "SELECT parent, child, bucket_ns, calls, errors FROM dependency_links"
-          + " WHERE bucket_ns >= ? AND bucket_ns < ? ORDER BY bucket_ns, parent, child";
+          + " WHERE bucket_ns >= ? AND bucket_ns < ?";
   static final String UPSERT_EXEMPLAR =
       "INSERT INTO exemplars (service, operation, bucket_ns, trace_id, reason, duration_ns, payload)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -129,24 +129,10 @@ final class JdbcRollupStore implements RollupStore {
 
   @Override
   public List<Rollup> readRollups(String service, long fromEpochNanos, long toEpochNanos) {
-    boolean any = service == null || service.isEmpty();
-    String sql = SELECT_ROLLUPS + (any ? "" : " AND service = ?")
-        + " ORDER BY bucket_ns, service, operation, kind";
-    List<Rollup> out = new ArrayList<>();
-    try (Connection c = reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setLong(1, fromEpochNanos);
-      ps.setLong(2, toEpochNanos);
-      if (!any) dialect.setText(ps, 3, service);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Rollup(dialect.getText(rs, 1), dialect.getText(rs, 2), SpanKind.ofOrdinal(rs.getInt(3)),
-              rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
-        }
-      }
-    } catch (SQLException e) {
-      throw Failures.classify("reading rollups", e);
-    }
-    return out;
+    return readRange("reading rollups", SELECT_ROLLUPS, "bucket_ns, service, operation, kind",
+        service, fromEpochNanos, toEpochNanos,
+        rs -> new Rollup(dialect.getText(rs, 1), dialect.getText(rs, 2), SpanKind.ofOrdinal(rs.getInt(3)),
+            rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getBytes(7)));
   }
 
   @Override
@@ -169,21 +155,10 @@ final class JdbcRollupStore implements RollupStore {
 
   @Override
   public List<DependencyLink> readLinks(long fromEpochNanos, long toEpochNanos) {
-    List<DependencyLink> out = new ArrayList<>();
-    try (Connection c = reads.getConnection();
-        PreparedStatement ps = c.prepareStatement(SELECT_LINKS)) {
-      ps.setLong(1, fromEpochNanos);
-      ps.setLong(2, toEpochNanos);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new DependencyLink(
-              dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
-        }
-      }
-    } catch (SQLException e) {
-      throw Failures.classify("reading dependency links", e);
-    }
-    return out;
+    return readRange("reading dependency links", SELECT_LINKS, "bucket_ns, parent, child", "",
+        fromEpochNanos, toEpochNanos,
+        rs -> new DependencyLink(
+            dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
   }
 
   @Override
@@ -208,23 +183,36 @@ final class JdbcRollupStore implements RollupStore {
 
   @Override
   public List<Exemplar> readExemplars(String service, long fromEpochNanos, long toEpochNanos) {
-    boolean any = service == null || service.isEmpty();
-    String sql = SELECT_EXEMPLARS + (any ? "" : " AND service = ?")
-        + " ORDER BY bucket_ns, service, operation, reason, trace_id";
-    List<Exemplar> out = new ArrayList<>();
+    return readRange("reading exemplars", SELECT_EXEMPLARS,
+        "bucket_ns, service, operation, reason, trace_id", service, fromEpochNanos, toEpochNanos,
+        rs -> new Exemplar(dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3),
+            dialect.readTraceId(rs, 4), Exemplar.Reason.values()[rs.getInt(5)], rs.getLong(6),
+            rs.getBytes(7)));
+  }
+
+  /** Maps the current row of a result set. */
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs {@code select} over the bucket range [from, to), narrowed to {@code service} unless it is
+   * empty, ordered by {@code orderBy}, and maps every row.
+   */
+  private <T> List<T> readRange(String doing, String select, String orderBy, String service,
+      long fromEpochNanos, long toEpochNanos, RowReader<T> row) {
+    boolean byService = service != null && !service.isEmpty();
+    String sql = select + (byService ? " AND service = ?" : "") + " ORDER BY " + orderBy;
+    List<T> out = new ArrayList<>();
     try (Connection c = reads.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setLong(1, fromEpochNanos);
       ps.setLong(2, toEpochNanos);
-      if (!any) dialect.setText(ps, 3, service);
+      if (byService) dialect.setText(ps, 3, service);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(new Exemplar(dialect.getText(rs, 1), dialect.getText(rs, 2), rs.getLong(3),
-              dialect.readTraceId(rs, 4), Exemplar.Reason.values()[rs.getInt(5)], rs.getLong(6),
-              rs.getBytes(7)));
-        }
+        while (rs.next()) out.add(row.read(rs));
       }
     } catch (SQLException e) {
-      throw Failures.classify("reading exemplars", e);
+      throw Failures.classify(doing, e);
     }
     return out;
   }

@@ -78,16 +78,7 @@ final class SearchQuery {
   /** One subquery per predicate, each yielding (trace_id, ts); optionally for one trace only. */
   private static List<String> predicates(
       SearchRequest r, Dialect d, List<Object> p, TraceId traceFilter) {
-    List<String> subqueries = new ArrayList<>() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public boolean add(String sql) {
-        if (traceFilter == null) return super.add(sql);
-        p.add(traceFilter); // after this subquery's own parameters, as its text is last
-        return super.add(sql.replace(" GROUP BY trace_id", " AND trace_id = ? GROUP BY trace_id"));
-      }
-    };
+    List<String> subqueries = new ArrayList<>();
     String service = r.service();
     boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
 
@@ -99,14 +90,14 @@ final class SearchQuery {
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
       appendDuration(q, p, r);
-      subqueries.add(q.append(" GROUP BY trace_id").toString());
+      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
     }
     List<Map.Entry<String, String>> tags = new ArrayList<>(r.tags().entrySet());
     if (!r.remoteService().isEmpty()) {
       tags.add(Map.entry(TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
     }
     for (Map.Entry<String, String> tag : tags) {
-      subqueries.add(d.tagPredicate(
+      add(subqueries, p, traceFilter, d.tagPredicate(
           p, service, tag.getKey(), tag.getValue(), r.startEpochNanos(), r.endEpochNanos()));
     }
     if (duration && r.operation().isEmpty()) {
@@ -117,7 +108,7 @@ final class SearchQuery {
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
       appendDuration(q, p, r);
-      subqueries.add(q.append(" GROUP BY trace_id").toString());
+      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
     }
     if (r.errorOnly() || subqueries.isEmpty()) {
       StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM service_index WHERE ");
@@ -129,9 +120,22 @@ final class SearchQuery {
       p.add(r.startEpochNanos());
       p.add(r.endEpochNanos());
       if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
-      subqueries.add(q.append(" GROUP BY trace_id").toString());
+      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
     }
     return subqueries;
+  }
+
+  /**
+   * Adds one predicate's subquery; with a trace filter, narrows it to that trace (the filter's
+   * parameter goes last, as its text does).
+   */
+  private static void add(List<String> subqueries, List<Object> p, TraceId traceFilter, String sql) {
+    if (traceFilter == null) {
+      subqueries.add(sql);
+      return;
+    }
+    p.add(traceFilter);
+    subqueries.add(sql.replace(" GROUP BY trace_id", " AND trace_id = ? GROUP BY trace_id"));
   }
 
   /** Per entry, as the contract defines: min <= duration, and duration <= max unless max is 0. */
