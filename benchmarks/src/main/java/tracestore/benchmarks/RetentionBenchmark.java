@@ -1,5 +1,8 @@
 package tracestore.benchmarks;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,10 +18,14 @@ import tracestore.retention.ProgressListener;
 import tracestore.retention.RetentionPolicy;
 import tracestore.retention.StatsService;
 import tracestore.retention.Summary;
+import tracestore.schema.CqlMigrator;
 import tracestore.storage.Storage;
 import tracestore.storage.WriteBatches;
+import tracestore.storage.cassandra.CassandraStorage;
 import tracestore.storage.jdbc.JdbcStorage;
 import tracestore.storage.model.Span;
+import tracestore.testnode.ContactPoint;
+import tracestore.testnode.NodeLauncher;
 
 /**
  * The retention figures of BENCHMARKS.md: aggregation throughput (raw spans scanned, rolled up,
@@ -29,7 +36,8 @@ import tracestore.storage.model.Span;
  * <p>Run: {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests && java -Xmx4g -cp
  * benchmarks/target/benchmarks.jar tracestore.benchmarks.RetentionBenchmark [spans] [hours]}. The
  * PostgreSQL URL comes from {@code TRACESTORE_TEST_PG_URL}; it creates and drops the schema {@code
- * bench_retention}.
+ * bench_retention}. A third argument {@code cassandra} measures Cassandra only, on the shared test node
+ * of cassandra-testnode (started or reused), in keyspace {@code bench_retention} (dropped first).
  */
 public final class RetentionBenchmark {
   private static final long HOUR = 3_600_000_000_000L;
@@ -44,6 +52,10 @@ public final class RetentionBenchmark {
     List<List<Span>> traces = new ArrayList<>();
     for (int h = 0; h < hours; h++) {
       traces.addAll(new RealisticTraces(17 + h, START + h * HOUR + 1_000_000_000L).traces(spans / hours));
+    }
+    if (args.length > 2 && args[2].equals("cassandra")) {
+      cassandra(traces, hours);
+      return;
     }
     String url = System.getenv().getOrDefault(
         "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
@@ -60,6 +72,22 @@ public final class RetentionBenchmark {
     }
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS bench_retention CASCADE");
+    }
+  }
+
+  private static void cassandra(List<List<Span>> traces, int hours) {
+    ContactPoint cp = NodeLauncher.shared().startOrReuse(Duration.ofMinutes(3), NodeLauncher.defaultOwnerPid());
+    try (CqlSession session = CqlSession.builder().addContactPoint(cp.address())
+        .withLocalDatacenter(cp.localDatacenter())
+        .withConfigLoader(DriverConfigLoader.programmaticBuilder()
+            .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, Duration.ofSeconds(30)).build())
+        .build()) {
+      session.execute("DROP KEYSPACE IF EXISTS bench_retention");
+      CqlMigrator.newBuilder(session, "bench_retention").build().migrate();
+      try (Storage storage = CassandraStorage.newBuilder().session(session).keyspace("bench_retention").build()) {
+        measure("cassandra", storage, traces, hours);
+      }
+      session.execute("DROP KEYSPACE IF EXISTS bench_retention");
     }
   }
 

@@ -45,7 +45,7 @@ public final class CassandraStorage implements Storage {
   private final CassandraSpanWriter writer;
   private final CassandraTraceReader reader;
   private final Statements statements;
-  private final RollupStore rollups = new RollupStore() {};
+  private final CassandraRollupStore rollups;
 
   private CassandraStorage(Builder b, CqlSession session, boolean ownsSession) {
     this.session = session;
@@ -67,6 +67,7 @@ public final class CassandraStorage implements Storage {
           new InFlight(session, b.maxInFlight, b.perWriteWindow, b.acquireTimeout, b.maxWaitingWrites, executor, scheduler);
       this.writer = new CassandraSpanWriter(statements, inFlight, new NameCache(b.nameCacheSize, b.nameRefresh.toNanos()));
       this.reader = new CassandraTraceReader(statements);
+      this.rollups = new CassandraRollupStore(statements, new RollupStatements(ctx));
     } catch (RuntimeException e) {
       shutdown();
       throw Failures.map(e, "preparing statements for keyspace " + b.keyspace);
@@ -92,7 +93,7 @@ public final class CassandraStorage implements Storage {
     return reader;
   }
 
-  /** Rollups are not implemented by this backend yet: every method throws {@link UnsupportedOperationException}. */
+  /** Retention's tables (schema V002): aggregates by day partition, leases by LWT, raw data left to TTL. */
   @Override
   public RollupStore rollups() {
     return rollups;
