@@ -14,7 +14,7 @@ import tracestore.storage.Storage;
 
 /**
  * The {@code retention} role of {@code serve}: the aggregation job on its own scheduler thread,
- * with the default {@link RetentionPolicy}, its lag as gauges, stopped when the server stops (before
+ * with the configured {@link RetentionPolicy}, its lag as gauges, stopped when the server stops (before
  * storage closes).
  */
 final class RetentionRole {
@@ -25,7 +25,8 @@ final class RetentionRole {
   private RetentionRole() {}
 
   /** Starts the role, or logs why not and returns null when the backend keeps no rollups. */
-  static RetentionRunner start(Storage storage, MeterRegistry registry, ServerBuilder sb) {
+  static RetentionRunner start(
+      Storage storage, RetentionPolicy policy, MeterRegistry registry, ServerBuilder sb) {
     try {
       storage.rollups().watermark(AggregationJob.JOB);
     } catch (UnsupportedOperationException e) {
@@ -35,7 +36,7 @@ final class RetentionRole {
     AggregationJob job = AggregationJob.newBuilder()
         .store(storage.rollups())
         .reader(storage.reader())
-        .policy(RetentionPolicy.defaults())
+        .policy(policy)
         .owner(System.getenv().getOrDefault("HOSTNAME", "localhost") + '/' + ProcessHandle.current().pid())
         .build();
     RetentionRunner runner =

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import tracestore.retention.RetentionPolicy;
 import tracestore.storage.IndexPolicy;
 
 /**
@@ -35,6 +36,7 @@ import tracestore.storage.IndexPolicy;
  * @param cassandraReplicationFactor replication when {@code migrate} creates the keyspace
  * @param autoMigrate apply pending migrations at start instead of refusing
  * @param shutdownTimeout how long a graceful shutdown waits for in-flight requests
+ * @param retentionPolicy what the retention role keeps, and for how long
  * @param indexPolicy which tag keys ingest indexes for search (the biggest lever on write cost and
  *     bytes at rest; see BENCHMARKS.md)
  */
@@ -56,6 +58,7 @@ public record ServerConfig(
     int cassandraReplicationFactor,
     boolean autoMigrate,
     Duration shutdownTimeout,
+    RetentionPolicy retentionPolicy,
     IndexPolicy indexPolicy) {
 
   public ServerConfig {
@@ -88,6 +91,7 @@ public record ServerConfig(
         }
         + ", autoMigrate=" + autoMigrate
         + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
+        + ", retention=" + retentionPolicy
         + ", index=" + indexPolicy + '}';
   }
 
@@ -182,6 +186,16 @@ public record ServerConfig(
       if (shutdown.isNegative() || shutdown.isZero()) {
         throw new ConfigException(Setting.SHUTDOWN_TIMEOUT, "must be positive, got " + get(Setting.SHUTDOWN_TIMEOUT));
       }
+      RetentionPolicy.Builder retention = RetentionPolicy.newBuilder();
+      retention.raw(retentionDuration(Setting.RETENTION_RAW));
+      retention.rollups(retentionDuration(Setting.RETENTION_ROLLUPS));
+      retention.exemplars(retentionDuration(Setting.RETENTION_EXEMPLARS));
+      RetentionPolicy retentionPolicy;
+      try {
+        retentionPolicy = retention.build();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(Setting.RETENTION_RAW, e.getMessage());
+      }
       IndexPolicy.Builder index = IndexPolicy.newBuilder();
       try {
         index.allowedKeys(list(get(Setting.INDEX_KEYS)));
@@ -193,7 +207,13 @@ public record ServerConfig(
           storage, EnumSet.copyOf(roles), bind, grpc, http, zipkin, sqlite,
           pgUrl, get(Setting.POSTGRES_USER), get(Setting.POSTGRES_PASSWORD), schema,
           contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown,
-          index.build());
+          retentionPolicy, index.build());
+    }
+
+    private Duration retentionDuration(Setting s) {
+      Duration d = parse(s, Builder::duration);
+      if (d.isNegative() || d.isZero()) throw new ConfigException(s, "must be positive, got " + get(s));
+      return d;
     }
 
     /** The non-blank comma-separated entries of {@code text}, trimmed. */
@@ -257,10 +277,11 @@ public record ServerConfig(
         if (t.endsWith("s")) return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
         if (t.endsWith("m")) return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
         if (t.endsWith("h")) return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+        if (t.endsWith("d")) return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
       } catch (RuntimeException e) {
         // fall through to the message below
       }
-      throw new IllegalArgumentException("expected a duration like 30s, 500ms or 2m, got '" + text + "'");
+      throw new IllegalArgumentException("expected a duration like 30s, 500ms, 2m or 7d, got '" + text + "'");
     }
   }
 }

@@ -148,7 +148,7 @@ public final class Wiring {
       if (config.runs(Role.QUERY)) {
         QueryService.newBuilder(storage.reader()).rollups(storage.rollups()).build().registerOn(sb);
       }
-      if (config.runs(Role.RETENTION)) RetentionRole.start(storage, metrics.registry(), sb);
+      if (config.runs(Role.RETENTION)) RetentionRole.start(storage, config.retentionPolicy(), metrics.registry(), sb);
       TracestoreServer server = new TracestoreServer(config, storage, ingest, metrics, sb);
       server.start();
       return server;

@@ -28,6 +28,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void retentionPolicyComesFromSettings() {
+    ServerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), null);
+    assertThat(defaults.retentionPolicy().defaultDurations().raw()).isEqualTo(Duration.ofDays(7));
+    assertThat(defaults.retentionPolicy().defaultDurations().rollups()).isEqualTo(Duration.ofDays(90));
+    assertThat(defaults.retentionPolicy().defaultDurations().exemplars()).isEqualTo(Duration.ofDays(30));
+
+    ServerConfig set = ConfigLoader.load(Map.of(Setting.RETENTION_ROLLUPS, "400d"),
+        Map.of("TRACESTORE_RETENTION_RAW", "48h"), null);
+    assertThat(set.retentionPolicy().defaultDurations().raw()).isEqualTo(Duration.ofHours(48));
+    assertThat(set.retentionPolicy().defaultDurations().rollups()).isEqualTo(Duration.ofDays(400));
+
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(Setting.RETENTION_EXEMPLARS, "0d"), Map.of(), null))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("retention.exemplars")
+        .hasMessageContaining("must be positive");
+  }
+
+  @Test
   void indexKeysNarrowWhatIngestIndexes() {
     ServerConfig all = ConfigLoader.load(Map.of(), Map.of(), null);
     assertThat(all.indexPolicy().isIndexableKey("http.url")).isTrue();
