@@ -1,6 +1,7 @@
 package tracestore.server;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,7 @@ import tracestore.storage.IndexPolicy;
  * @param postgresUser empty when in the URL or not needed
  * @param postgresPassword empty when in the URL or not needed; never printed
  * @param postgresSchema the schema holding the tables
- * @param cassandraContactPoints host:port entries (storage CASSANDRA)
+ * @param cassandraContactPoints unresolved host:port addresses (storage CASSANDRA), parsed once here
  * @param cassandraLocalDc the driver's local datacenter
  * @param cassandraKeyspace the keyspace holding the tables
  * @param cassandraReplicationFactor replication when {@code migrate} creates the keyspace
@@ -52,7 +53,7 @@ public record ServerConfig(
     String postgresUser,
     String postgresPassword,
     String postgresSchema,
-    List<String> cassandraContactPoints,
+    List<InetSocketAddress> cassandraContactPoints,
     String cassandraLocalDc,
     String cassandraKeyspace,
     int cassandraReplicationFactor,
@@ -75,6 +76,16 @@ public record ServerConfig(
     return roles.contains(role);
   }
 
+  /** The contact points as {@code host:port, ...}, for messages. */
+  public String contactPointsText() {
+    StringBuilder b = new StringBuilder();
+    for (InetSocketAddress a : cassandraContactPoints) {
+      if (b.length() > 0) b.append(", ");
+      b.append(a.getHostString()).append(':').append(a.getPort());
+    }
+    return b.toString();
+  }
+
   /** Every setting as text, with the password masked. */
   @Override
   public String toString() {
@@ -86,7 +97,7 @@ public record ServerConfig(
           case SQLITE -> ", sqlite=" + sqlitePath;
           case POSTGRES -> ", postgres=" + postgresUrl + (postgresUser.isEmpty() ? "" : " user=" + postgresUser)
               + (postgresPassword.isEmpty() ? "" : " password=***") + " schema=" + postgresSchema;
-          case CASSANDRA -> ", cassandra=" + cassandraContactPoints + " dc=" + cassandraLocalDc
+          case CASSANDRA -> ", cassandra=" + contactPointsText() + " dc=" + cassandraLocalDc
               + " keyspace=" + cassandraKeyspace + " rf=" + cassandraReplicationFactor;
         }
         + ", autoMigrate=" + autoMigrate
@@ -152,7 +163,7 @@ public record ServerConfig(
       if (!schema.matches("[A-Za-z_][A-Za-z0-9_]*")) {
         throw new ConfigException(Setting.POSTGRES_SCHEMA, "must be a plain identifier, got '" + schema + "'");
       }
-      List<String> contactPoints = new ArrayList<>();
+      List<InetSocketAddress> contactPoints = new ArrayList<>();
       for (String cp : get(Setting.CASSANDRA_CONTACT_POINTS).split(",")) {
         String p = cp.trim();
         if (p.isEmpty()) continue;
@@ -160,8 +171,8 @@ public record ServerConfig(
         if (colon <= 0 || colon == p.length() - 1) {
           throw new ConfigException(Setting.CASSANDRA_CONTACT_POINTS, "expected host:port, got '" + p + "'");
         }
-        portNumber(Setting.CASSANDRA_CONTACT_POINTS, p.substring(colon + 1), 1);
-        contactPoints.add(p);
+        int port = portNumber(Setting.CASSANDRA_CONTACT_POINTS, p.substring(colon + 1), 1);
+        contactPoints.add(InetSocketAddress.createUnresolved(p.substring(0, colon), port));
       }
       if (storage == StorageKind.CASSANDRA && contactPoints.isEmpty()) {
         throw new ConfigException(Setting.CASSANDRA_CONTACT_POINTS, "required with storage=cassandra");

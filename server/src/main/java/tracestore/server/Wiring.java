@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -67,12 +66,7 @@ public final class Wiring {
         }
         return pg.build();
       case CASSANDRA:
-        List<InetSocketAddress> contactPoints = new ArrayList<>();
-        for (String cp : config.cassandraContactPoints()) {
-          int colon = cp.lastIndexOf(':');
-          contactPoints.add(InetSocketAddress.createUnresolved(cp.substring(0, colon),
-              Integer.parseInt(cp.substring(colon + 1))));
-        }
+        List<InetSocketAddress> contactPoints = config.cassandraContactPoints();
         migrateOrVerifyCassandra(config, contactPoints, migrate);
         CassandraStorage.Builder cassandra = CassandraStorage.newBuilder()
             .localDatacenter(config.cassandraLocalDc())
@@ -98,7 +92,7 @@ public final class Wiring {
           .withLocalDatacenter(config.cassandraLocalDc())
           .build();
     } catch (RuntimeException e) {
-      throw StorageException.retryable("cannot connect to Cassandra at " + config.cassandraContactPoints()
+      throw StorageException.retryable("cannot connect to Cassandra at " + config.contactPointsText()
           + " (datacenter " + config.cassandraLocalDc() + "): " + e.getMessage(), e);
     }
     try (session) {
