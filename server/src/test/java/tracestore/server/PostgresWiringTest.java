@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tracestore.schema.TestDatabases;
 import tracestore.server.cli.Main;
 import tracestore.storage.Storage;
 import tracestore.storage.StorageException;
@@ -29,22 +25,12 @@ class PostgresWiringTest {
 
   @BeforeEach
   void connect() {
-    url = System.getenv("TRACESTORE_TEST_PG_URL");
-    if (url == null) url = System.getenv("TRACESTORE_TEST_PG_URL_DEFAULT");
-    if (url == null) url = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
-    try (Connection c = DriverManager.getConnection(url)) {
-      c.isValid(2);
-    } catch (SQLException e) {
-      if ("true".equals(System.getenv("CI"))) throw new AssertionError("PostgreSQL is required under CI: " + url, e);
-      Assumptions.abort("no PostgreSQL at " + url + ": " + e.getMessage());
-    }
+    url = TestDatabases.postgresUrl(); // fails under CI=true when no PostgreSQL is reachable
   }
 
   @AfterEach
-  void dropSchema() throws SQLException {
-    try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
-      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
+  void dropSchema() {
+    TestDatabases.dropPostgresSchema(schema);
   }
 
   private String[] settings(String command) {
