@@ -75,8 +75,7 @@ public final class JdbcBenchmark {
   public static void main(String[] args) throws Exception {
     int pgSpans = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int sqliteSpans = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
-    String url = System.getenv().getOrDefault(
-        "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    String url = BenchDatabases.postgresUrl();
     new JdbcBenchmark(url).run(pgSpans, sqliteSpans);
   }
 

@@ -264,8 +264,7 @@ public final class QueryLatencyBenchmark {
   // ---- the backends
 
   void postgres() throws Exception {
-    String url = System.getenv().getOrDefault(
-        "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    String url = BenchDatabases.postgresUrl();
     try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
       st.execute("CREATE SCHEMA " + SCHEMA);

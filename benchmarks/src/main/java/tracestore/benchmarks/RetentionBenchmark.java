@@ -57,8 +57,7 @@ public final class RetentionBenchmark {
       cassandra(traces, hours);
       return;
     }
-    String url = System.getenv().getOrDefault(
-        "TRACESTORE_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    String url = BenchDatabases.postgresUrl();
     Path dir = Files.createTempDirectory("retention-bench");
     try (Storage sqlite = JdbcStorage.newBuilder().sqlite(dir.resolve("bench.db")).migrate(true).build()) {
       measure("sqlite", sqlite, traces, hours);
