@@ -30,11 +30,24 @@ interface Dialect {
   }
 
   /**
-   * The subquery of one tag predicate, yielding (trace_id, ts) per trace, and its parameters added
-   * to {@code params} in order: service, key, value, then the time range.
+   * The subqueries of {@link SearchQuery}, one per predicate, each yielding (trace_id, ts): the
+   * earliest start per trace of an entry meeting the predicate in [from, to]. Each adds its
+   * parameters to {@code params} in the order of its text, and ends with {@code " GROUP BY
+   * trace_id"} (a trace filter is spliced in before it). Durations of 0 are unbounded.
    */
+  String operationPredicate(java.util.List<Object> params, String service, String operation,
+      long from, long to, long minDuration, long maxDuration);
+
+  /** A tag predicate (the remote service is the tag {@code peer.service}); see above. */
   String tagPredicate(java.util.List<Object> params, String service, String key, String value,
       long from, long to);
+
+  /**
+   * A predicate over service entries: of {@code service} (any service when empty), with the
+   * duration bounds, and only errors when {@code errorOnly}; see above.
+   */
+  String servicePredicate(java.util.List<Object> params, String service, long from, long to,
+      long minDuration, long maxDuration, boolean errorOnly);
 
   /** The conflict clause of index-row inserts, with a leading space, or empty when none. */
   String indexConflictClause();

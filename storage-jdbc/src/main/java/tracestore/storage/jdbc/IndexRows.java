@@ -21,16 +21,15 @@ interface IndexRows {
     RowInsert<ServiceIndexEntry> s = Inserts.serviceIndex(d);
     RowInsert<OperationIndexEntry> o = Inserts.operationIndex(d);
     RowInsert<TagIndexEntry> t = Inserts.tagIndex(d);
-    RowInsert<TagRows.Row> arrays = Inserts.tagArrays();
-    boolean grouped = d.partitioned(); // PostgreSQL's GIN layout
+    if (d.partitioned()) { // PostgreSQL's layout: one trace_index row per (trace, service)
+      RowInsert<TraceRows.Row> rows = Inserts.traceIndex();
+      return (c, service, operation, tag) ->
+          rows.insertAll(c, d, TraceRows.of(service, operation, tag));
+    }
     return (c, service, operation, tag) -> {
       s.insertAll(c, d, service);
       o.insertAll(c, d, operation);
-      if (grouped) {
-        arrays.insertAll(c, d, TagRows.group(tag));
-      } else {
-        t.insertAll(c, d, tag);
-      }
+      t.insertAll(c, d, tag);
     };
   }
 }

@@ -81,14 +81,27 @@ final class Inserts {
     };
   }
 
-  /** PostgreSQL's tag rows ({@link TagRows}): the hashes as a bigint[] parameter. */
-  static RowInsert<TagRows.Row> tagArrays() {
-    return new RowInsert<>("tag_index (start_ns, trace_id, tags)", 3, "") {
+  /** PostgreSQL's {@code trace_index} rows ({@link TraceRows}), the arrays as JDBC arrays. */
+  static RowInsert<TraceRows.Row> traceIndex() {
+    return new RowInsert<>("trace_index (service, start_ns, trace_id, duration_ns, error, terms,"
+        + " term_offsets, op_durations)", 8, "") {
       @Override
-      int bind(Dialect d, PreparedStatement ps, int i, TagRows.Row row) throws SQLException {
-        ps.setLong(i++, row.startEpochNanos());
-        d.bindTraceId(ps, i++, row.traceId());
-        ps.setArray(i++, ps.getConnection().createArrayOf("int8", row.hashes().toArray()));
+      int bind(Dialect d, PreparedStatement ps, int i, TraceRows.Row r) throws SQLException {
+        d.setText(ps, i++, r.service());
+        ps.setLong(i++, r.startEpochNanos());
+        d.bindTraceId(ps, i++, r.traceId());
+        if (r.hasService()) {
+          ps.setLong(i++, r.durationNanos());
+          ps.setBoolean(i++, r.error());
+        } else {
+          ps.setNull(i++, java.sql.Types.BIGINT);
+          ps.setNull(i++, java.sql.Types.BOOLEAN);
+        }
+        java.sql.Connection c = ps.getConnection();
+        ps.setArray(i++, c.createArrayOf("int8", java.util.Arrays.stream(r.terms()).boxed().toArray()));
+        ps.setArray(i++, c.createArrayOf("int4", java.util.Arrays.stream(r.offsets()).boxed().toArray()));
+        ps.setArray(i++, c.createArrayOf("int8",
+            java.util.Arrays.stream(r.opDurations()).boxed().toArray()));
         return i;
       }
     };

@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
@@ -159,9 +161,10 @@ public final class JdbcStorage implements Storage {
 
   /** Tests: empties every table and forgets cached names and partitions. */
   void truncateForTests() {
-    String[] tables = {"chunks", "service_index", "operation_index", "tag_index", "service_names",
-        "operation_names", "remote_service_names", "tag_names", "rollups", "dependency_links",
-        "watermarks", "leases"};
+    List<String> tables = new ArrayList<>(dialect.partitioned() ? Partitions.TABLES
+        : List.of("chunks", "service_index", "operation_index", "tag_index"));
+    tables.addAll(List.of("service_names", "operation_names", "remote_service_names", "tag_names",
+        "rollups", "dependency_links", "watermarks", "leases"));
     try (Connection c = writes.getConnection(); Statement s = c.createStatement()) {
       if (dialect.partitioned()) {
         s.execute("TRUNCATE " + String.join(", ", tables));

@@ -25,7 +25,7 @@ import javax.sql.DataSource;
  * Retention drops whole days ({@link #dropBefore}) instead of deleting rows. Thread-safe.
  */
 final class Partitions {
-  static final List<String> TABLES = List.of("chunks", "service_index", "operation_index", "tag_index");
+  static final List<String> TABLES = List.of("chunks", "trace_index");
   static final long NANOS_PER_DAY = 86_400L * 1_000_000_000L;
   private static final DateTimeFormatter SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd");
 

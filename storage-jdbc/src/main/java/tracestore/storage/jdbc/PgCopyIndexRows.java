@@ -3,6 +3,7 @@ package tracestore.storage.jdbc;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -13,57 +14,27 @@ import tracestore.storage.TagIndexEntry;
 import tracestore.storage.model.TraceId;
 
 /**
- * PostgreSQL index rows through {@code COPY ... FROM STDIN} in text format, one COPY per table per
- * batch. COPY has no {@code ON CONFLICT}; none is needed because the index tables have no unique
- * key and rows are written only for new chunks. Text fields are escaped as COPY's text format
- * requires (backslash, tab, newline, carriage return), after {@link PostgresDialect#escape}.
+ * PostgreSQL index rows ({@link TraceRows}) through one binary {@code COPY ... FROM STDIN} per
+ * batch. Binary, not text: the server then parses no numbers or array literals (most of a row is
+ * its bigint and integer arrays). COPY has no {@code ON CONFLICT}; none is needed because {@code
+ * trace_index} has no unique key and rows are written only for new chunks.
  */
 final class PgCopyIndexRows implements IndexRows {
-  static final String COPY_SERVICE =
-      "COPY service_index (service, start_ns, trace_id, duration_ns, error) FROM STDIN";
-  static final String COPY_OPERATION =
-      "COPY operation_index (op_hash, start_ns, trace_id, duration_ns) FROM STDIN";
-  static final String COPY_TAG = "COPY tag_index (start_ns, trace_id, tags) FROM STDIN";
+  static final String COPY_TRACE_INDEX = "COPY trace_index (service, start_ns, trace_id, duration_ns,"
+      + " error, terms, term_offsets, op_durations) FROM STDIN (FORMAT binary)";
+
+  private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+  private static final int INT8_OID = 20;
+  private static final int INT4_OID = 23;
 
   @Override
   public void write(Connection c, List<ServiceIndexEntry> service,
       List<OperationIndexEntry> operation, List<TagIndexEntry> tag) throws SQLException {
+    List<TraceRows.Row> rows = TraceRows.of(service, operation, tag);
+    if (rows.isEmpty()) return;
+    byte[] bytes = encode(rows);
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-    StringBuilder b = new StringBuilder(4096);
-    if (!service.isEmpty()) {
-      for (ServiceIndexEntry e : service) {
-        text(b, e.service()).append('\t').append(e.startEpochNanos()).append('\t');
-        uuid(b, e.traceId()).append('\t').append(e.durationNanos()).append('\t')
-            .append(e.error() ? 't' : 'f').append('\n');
-      }
-      send(copy, COPY_SERVICE, b);
-    }
-    if (!operation.isEmpty()) {
-      for (OperationIndexEntry e : operation) {
-        b.append(TagRows.operationHash(e.service(), e.operation())).append('\t')
-            .append(e.startEpochNanos()).append('\t');
-        uuid(b, e.traceId()).append('\t').append(e.durationNanos()).append('\n');
-      }
-      send(copy, COPY_OPERATION, b);
-    }
-    if (!tag.isEmpty()) {
-      for (TagRows.Row row : TagRows.group(tag)) {
-        b.append(row.startEpochNanos()).append('\t');
-        uuid(b, row.traceId()).append("\t{");
-        for (int i = 0; i < row.hashes().size(); i++) {
-          if (i > 0) b.append(',');
-          b.append(row.hashes().get(i).longValue());
-        }
-        b.append("}\n");
-      }
-      send(copy, COPY_TAG, b);
-    }
-  }
-
-  private static void send(CopyManager copy, String sql, StringBuilder rows) throws SQLException {
-    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-    rows.setLength(0);
-    CopyIn in = copy.copyIn(sql);
+    CopyIn in = copy.copyIn(COPY_TRACE_INDEX);
     try {
       in.writeToCopy(bytes, 0, bytes.length);
       in.endCopy();
@@ -72,35 +43,99 @@ final class PgCopyIndexRows implements IndexRows {
     }
   }
 
-  /** A text field: the NUL escape of {@link PostgresDialect#escape}, then COPY's escapes. */
-  static StringBuilder text(StringBuilder b, String s) {
-    return copyEscape(b, PostgresDialect.escape(s));
-  }
-
-  /** COPY text format's escapes only: backslash, tab, newline, carriage return. */
-  static StringBuilder copyEscape(StringBuilder b, String v) {
-    for (int i = 0; i < v.length(); i++) {
-      char ch = v.charAt(i);
-      switch (ch) {
-        case '\\' -> b.append("\\\\");
-        case '\t' -> b.append("\\t");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        default -> b.append(ch);
+  /** The whole COPY stream: header, one tuple per row, trailer. */
+  static byte[] encode(List<TraceRows.Row> rows) {
+    Buf b = new Buf(64 + rows.size() * 256);
+    b.bytes(SIGNATURE).int32(0).int32(0);
+    for (TraceRows.Row r : rows) {
+      b.int16(8);
+      byte[] service = PostgresDialect.escape(r.service()).getBytes(StandardCharsets.UTF_8);
+      b.int32(service.length).bytes(service);
+      b.int32(8).int64(r.startEpochNanos());
+      TraceId id = r.traceId();
+      b.int32(16).int64(id.high()).int64(id.low());
+      if (r.hasService()) {
+        b.int32(8).int64(r.durationNanos());
+        b.int32(1).int8(r.error() ? 1 : 0);
+      } else {
+        b.int32(-1).int32(-1); // NULL, NULL
       }
+      longArray(b, r.terms());
+      intArray(b, r.offsets());
+      longArray(b, r.opDurations());
     }
-    return b;
+    b.int16(-1);
+    return b.toByteArray();
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
-
-  static StringBuilder uuid(StringBuilder b, TraceId id) {
-    hex(b, id.high());
-    return hex(b, id.low());
+  /** A one-dimensional array without NULLs in binary form; an empty one has no dimension. */
+  private static void longArray(Buf b, long[] values) {
+    if (values.length == 0) {
+      b.int32(12).int32(0).int32(0).int32(INT8_OID);
+      return;
+    }
+    b.int32(20 + 12 * values.length).int32(1).int32(0).int32(INT8_OID).int32(values.length).int32(1);
+    for (long v : values) b.int32(8).int64(v);
   }
 
-  private static StringBuilder hex(StringBuilder b, long v) {
-    for (int shift = 60; shift >= 0; shift -= 4) b.append(HEX[(int) (v >>> shift) & 0xf]);
-    return b;
+  private static void intArray(Buf b, int[] values) {
+    if (values.length == 0) {
+      b.int32(12).int32(0).int32(0).int32(INT4_OID);
+      return;
+    }
+    b.int32(20 + 8 * values.length).int32(1).int32(0).int32(INT4_OID).int32(values.length).int32(1);
+    for (int v : values) b.int32(4).int32(v);
+  }
+
+  /** A growable big-endian byte buffer (no synchronization, unlike ByteArrayOutputStream). */
+  private static final class Buf {
+    private byte[] a;
+    private int n;
+
+    Buf(int capacity) {
+      a = new byte[capacity];
+    }
+
+    private void ensure(int more) {
+      if (n + more > a.length) a = Arrays.copyOf(a, Math.max(a.length * 2, n + more));
+    }
+
+    Buf bytes(byte[] v) {
+      ensure(v.length);
+      System.arraycopy(v, 0, a, n, v.length);
+      n += v.length;
+      return this;
+    }
+
+    Buf int8(int v) {
+      ensure(1);
+      a[n++] = (byte) v;
+      return this;
+    }
+
+    Buf int16(int v) {
+      ensure(2);
+      a[n++] = (byte) (v >>> 8);
+      a[n++] = (byte) v;
+      return this;
+    }
+
+    Buf int32(int v) {
+      ensure(4);
+      a[n++] = (byte) (v >>> 24);
+      a[n++] = (byte) (v >>> 16);
+      a[n++] = (byte) (v >>> 8);
+      a[n++] = (byte) v;
+      return this;
+    }
+
+    Buf int64(long v) {
+      int32((int) (v >>> 32));
+      return int32((int) v);
+    }
+
+    byte[] toByteArray() {
+      return Arrays.copyOf(a, n);
+    }
   }
 }

@@ -75,15 +75,22 @@ final class PostgresDialect implements Dialect {
     return b.toString();
   }
 
-  /** A GIN containment lookup of the tag's hash ({@link TagRows}). */
+  @Override
+  public String operationPredicate(java.util.List<Object> params, String service,
+      String operation, long from, long to, long minDuration, long maxDuration) {
+    return TraceIndexQueries.operation(params, service, operation, from, to, minDuration, maxDuration);
+  }
+
   @Override
   public String tagPredicate(java.util.List<Object> params, String service, String key,
       String value, long from, long to) {
-    params.add(TagRows.hash(service, key, value));
-    params.add(from);
-    params.add(to);
-    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE tags @> ARRAY[?]::bigint[]"
-        + " AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
+    return TraceIndexQueries.tag(params, service, key, value, from, to);
+  }
+
+  @Override
+  public String servicePredicate(java.util.List<Object> params, String service, long from,
+      long to, long minDuration, long maxDuration, boolean errorOnly) {
+    return TraceIndexQueries.service(params, service, from, to, minDuration, maxDuration, errorOnly);
   }
 
   @Override

@@ -14,18 +14,18 @@ import tracestore.storage.model.TraceId;
  * The SQL of one search and its bound values. Every value the caller gave (names, tag keys and
  * values, times, durations, the cursor) is a bind parameter, never spliced into the text.
  *
- * <p>Each predicate of the request is one subquery over its own index, an index range scan bounded
- * by its leading columns (service, key and value, or operation) and the time range, that yields
- * per trace the earliest start of a satisfying entry:
+ * <p>Each predicate of the request is one subquery, from the dialect ({@link
+ * Dialect#operationPredicate}, {@link Dialect#tagPredicate}, {@link Dialect#servicePredicate}),
+ * that yields per trace the earliest start of an index entry satisfying it:
  *
  * <ul>
- *   <li>operation (with the duration bounds): {@code operation_index};
- *   <li>each tag, and the remote service as the tag {@code peer.service}: {@code tag_index}
- *       (a GIN lookup on PostgreSQL, a primary-key range on SQLite; see {@link
- *       Dialect#tagPredicate});
- *   <li>duration without operation, errorOnly, or nothing else: {@code service_index}.
+ *   <li>operation (with the duration bounds): operation entries;
+ *   <li>each tag, and the remote service as the tag {@code peer.service}: tag entries;
+ *   <li>duration without operation, errorOnly, or nothing else: service entries.
  * </ul>
  *
+ * (PostgreSQL keeps all three in {@code trace_index}, see {@link TraceIndexQueries}; SQLite in a
+ * table each, see {@link TableIndexQueries}.)
  * The subqueries are joined on trace id (an AND); a hit's start is the earliest of them, as
  * {@link SearchRequest} defines. Hits are ordered by start then trace id, both descending, and the
  * cursor continues strictly after its position.
@@ -83,14 +83,8 @@ final class SearchQuery {
     boolean duration = r.minDurationNanos() != 0 || r.maxDurationNanos() != 0;
 
     if (!r.operation().isEmpty()) {
-      StringBuilder q = new StringBuilder(
-          "SELECT trace_id, min(start_ns) AS ts FROM operation_index"
-              + " WHERE op_hash = ? AND start_ns >= ? AND start_ns <= ?");
-      p.add(TagRows.operationHash(service, r.operation()));
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
-      appendDuration(q, p, r);
-      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
+      add(subqueries, p, traceFilter, d.operationPredicate(p, service, r.operation(),
+          r.startEpochNanos(), r.endEpochNanos(), r.minDurationNanos(), r.maxDurationNanos()));
     }
     List<Map.Entry<String, String>> tags = new ArrayList<>(r.tags().entrySet());
     if (!r.remoteService().isEmpty()) {
@@ -101,26 +95,12 @@ final class SearchQuery {
           p, service, tag.getKey(), tag.getValue(), r.startEpochNanos(), r.endEpochNanos()));
     }
     if (duration && r.operation().isEmpty()) {
-      StringBuilder q = new StringBuilder(
-          "SELECT trace_id, min(start_ns) AS ts FROM service_index"
-              + " WHERE service = ? AND start_ns >= ? AND start_ns <= ?");
-      p.add(service);
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
-      appendDuration(q, p, r);
-      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
+      add(subqueries, p, traceFilter, d.servicePredicate(p, service, r.startEpochNanos(),
+          r.endEpochNanos(), r.minDurationNanos(), r.maxDurationNanos(), false));
     }
     if (r.errorOnly() || subqueries.isEmpty()) {
-      StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM service_index WHERE ");
-      if (!service.isEmpty()) {
-        q.append("service = ? AND ");
-        p.add(service);
-      }
-      q.append("start_ns >= ? AND start_ns <= ?");
-      p.add(r.startEpochNanos());
-      p.add(r.endEpochNanos());
-      if (r.errorOnly()) q.append(" AND error = ").append(d.trueLiteral());
-      add(subqueries, p, traceFilter, q.append(" GROUP BY trace_id").toString());
+      add(subqueries, p, traceFilter, d.servicePredicate(p, service, r.startEpochNanos(),
+          r.endEpochNanos(), 0, 0, r.errorOnly()));
     }
     return subqueries;
   }
@@ -136,18 +116,6 @@ final class SearchQuery {
     }
     p.add(traceFilter);
     subqueries.add(sql.replace(" GROUP BY trace_id", " AND trace_id = ? GROUP BY trace_id"));
-  }
-
-  /** Per entry, as the contract defines: min <= duration, and duration <= max unless max is 0. */
-  private static void appendDuration(StringBuilder q, List<Object> p, SearchRequest r) {
-    if (r.minDurationNanos() != 0) {
-      q.append(" AND duration_ns >= ?");
-      p.add(r.minDurationNanos());
-    }
-    if (r.maxDurationNanos() != 0) {
-      q.append(" AND duration_ns <= ?");
-      p.add(r.maxDurationNanos());
-    }
   }
 
   void bind(PreparedStatement ps, Dialect d) throws SQLException {

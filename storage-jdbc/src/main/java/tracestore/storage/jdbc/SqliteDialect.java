@@ -28,13 +28,22 @@ final class SqliteDialect implements Dialect {
 
   /** A range of the tag table's primary key (tag hash, start); see {@link TagRows#hash}. */
   @Override
+  public String operationPredicate(java.util.List<Object> params, String service,
+      String operation, long from, long to, long minDuration, long maxDuration) {
+    return TableIndexQueries.operation(params, service, operation, from, to, minDuration, maxDuration);
+  }
+
+  @Override
   public String tagPredicate(java.util.List<Object> params, String service, String key,
       String value, long from, long to) {
-    params.add(TagRows.hash(service, key, value));
-    params.add(from);
-    params.add(to);
-    return "SELECT trace_id, min(start_ns) AS ts FROM tag_index WHERE tag_hash = ?"
-        + " AND start_ns >= ? AND start_ns <= ? GROUP BY trace_id";
+    return TableIndexQueries.tag(params, service, key, value, from, to);
+  }
+
+  @Override
+  public String servicePredicate(java.util.List<Object> params, String service, long from,
+      long to, long minDuration, long maxDuration, boolean errorOnly) {
+    return TableIndexQueries.service(params, service, from, to, minDuration, maxDuration,
+        errorOnly, trueLiteral());
   }
 
   @Override

@@ -1,0 +1,140 @@
+package tracestore.storage.jdbc;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import tracestore.storage.OperationIndexEntry;
+import tracestore.storage.ServiceIndexEntry;
+import tracestore.storage.TagIndexEntry;
+import tracestore.storage.model.TraceId;
+
+/**
+ * PostgreSQL's index layout ({@code trace_index}): the service, operation and tag entries of one
+ * batch folded into one row per (trace, service), instead of one row per entry in three tables.
+ * Rows per span, not the indexes or the protocol, bounded the write path (BENCHMARKS.md): this
+ * takes it from about 2.1 index rows per span to about 0.3.
+ *
+ * <p>A row holds at most one service entry, which then starts the row ({@code start_ns}); its
+ * operation and tag entries are parallel arrays (hash, start offset from the row, and for
+ * operations the duration), operations first. Every entry of a row starts within {@link
+ * #MAX_SPREAD_NANOS} after the row and on the same UTC day: an entry outside goes to another row
+ * of the same (trace, service). So a search for entries starting in [from, to] reads rows whose
+ * start is in [from - MAX_SPREAD_NANOS, to] and checks each element's own start (and duration)
+ * exactly; the offsets fit in an {@code integer}; and dropping a day's partition drops only
+ * entries of that day.
+ */
+final class TraceRows {
+  private TraceRows() {}
+
+  /** How far after its row an entry may start: one second (fits an int of nanoseconds). */
+  static final long MAX_SPREAD_NANOS = 1_000_000_000L;
+
+  /**
+   * One {@code trace_index} row. The arrays are owned by the row; nothing mutates them after
+   * {@link #of} returns.
+   *
+   * @param hasService whether the row carries a service entry (then it starts at startEpochNanos)
+   * @param terms operation hashes ({@code opDurations.length} of them), then tag hashes
+   * @param offsets per term, its entry's start minus startEpochNanos
+   */
+  record Row(String service, TraceId traceId, long startEpochNanos, boolean hasService,
+      long durationNanos, boolean error, long[] terms, int[] offsets, long[] opDurations) {}
+
+  /** The rows of one batch's entries (already deduplicated), in no particular order. */
+  static List<Row> of(List<ServiceIndexEntry> service, List<OperationIndexEntry> operation,
+      List<TagIndexEntry> tag) {
+    Map<Key, Group> groups = new HashMap<>();
+    for (ServiceIndexEntry e : service) {
+      groups.computeIfAbsent(new Key(e.traceId(), e.service()), k -> new Group()).services.add(e);
+    }
+    for (OperationIndexEntry e : operation) {
+      groups.computeIfAbsent(new Key(e.traceId(), e.service()), k -> new Group()).elements.add(
+          new Element(TagRows.operationHash(e.service(), e.operation()), e.startEpochNanos(),
+              e.durationNanos(), true));
+    }
+    for (TagIndexEntry e : tag) {
+      groups.computeIfAbsent(new Key(e.traceId(), e.service()), k -> new Group()).elements.add(
+          new Element(TagRows.hash(e.service(), e.key(), e.value()), e.startEpochNanos(), 0, false));
+    }
+    List<Row> rows = new ArrayList<>(groups.size() + 8);
+    for (Map.Entry<Key, Group> g : groups.entrySet()) g.getValue().rows(g.getKey(), rows);
+    return rows;
+  }
+
+  private record Key(TraceId traceId, String service) {}
+
+  private record Element(long hash, long start, long duration, boolean operation) {}
+
+  /** The entries of one (trace, service) while rows are formed. */
+  private static final class Group {
+    final List<ServiceIndexEntry> services = new ArrayList<>(1);
+    final List<Element> elements = new ArrayList<>();
+
+    void rows(Key key, List<Row> out) {
+      // The usual case: one service entry at or before every element, all within the spread.
+      List<Draft> drafts = new ArrayList<>(1);
+      if (services.size() > 1) services.sort(Comparator.comparingLong(ServiceIndexEntry::startEpochNanos));
+      for (ServiceIndexEntry s : services) drafts.add(new Draft(s.startEpochNanos(), s));
+      if (drafts.size() > 1 || !fitsOne(drafts)) {
+        elements.sort(Comparator.comparingLong(Element::start));
+      }
+      for (Element e : elements) {
+        Draft home = null;
+        for (Draft d : drafts) {
+          if (d.accepts(e.start()) && (home == null || d.start > home.start)) home = d;
+        }
+        if (home == null) {
+          home = new Draft(e.start(), null);
+          drafts.add(home);
+        }
+        home.elements.add(e);
+      }
+      for (Draft d : drafts) out.add(d.row(key));
+    }
+
+    private boolean fitsOne(List<Draft> drafts) {
+      if (drafts.size() != 1) return false;
+      Draft d = drafts.get(0);
+      for (Element e : elements) if (!d.accepts(e.start())) return false;
+      return true;
+    }
+  }
+
+  /** A row being filled. */
+  private static final class Draft {
+    final long start;
+    final ServiceIndexEntry service;
+    final List<Element> elements = new ArrayList<>();
+
+    Draft(long start, ServiceIndexEntry service) {
+      this.start = start;
+      this.service = service;
+    }
+
+    boolean accepts(long elementStart) {
+      return elementStart >= start && elementStart - start <= MAX_SPREAD_NANOS
+          && Partitions.dayOf(elementStart) == Partitions.dayOf(start);
+    }
+
+    Row row(Key key) {
+      int ops = 0;
+      for (Element e : elements) if (e.operation()) ops++;
+      long[] terms = new long[elements.size()];
+      int[] offsets = new int[elements.size()];
+      long[] durations = new long[ops];
+      int o = 0;
+      int t = ops;
+      for (Element e : elements) {
+        int i = e.operation() ? o++ : t++;
+        terms[i] = e.hash();
+        offsets[i] = (int) (e.start() - start);
+        if (e.operation()) durations[i] = e.duration();
+      }
+      return new Row(key.service(), key.traceId(), start, service != null,
+          service == null ? 0 : service.durationNanos(), service != null && service.error(),
+          terms, offsets, durations);
+    }
+  }
+}
