@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import tracestore.storage.Chunk;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
@@ -64,6 +65,23 @@ public final class JdbcBenchmark {
   /** Writer connections for both the ceiling and our path: the cores of this machine (2). */
   static final int CONNECTIONS = Math.max(2, Runtime.getRuntime().availableProcessors());
   static final int IN_FLIGHT = 2 * CONNECTIONS;
+  /**
+   * Skips the side comparisons (COPY vs INSERT rounds, tag layouts): {@code -Djdbcbench.quick=true}
+   * measures only the ceilings, our paths, bytes at rest and read latencies.
+   */
+  static final boolean QUICK = Boolean.getBoolean("jdbcbench.quick");
+
+  /**
+   * The index policy ingest uses by default: an allow list of common search keys (plus
+   * peer.service, always indexed), the rest of the defaults unchanged.
+   */
+  static final IndexPolicy POLICY = IndexPolicy.newBuilder().allowedKeys(List.of("error",
+      "otel.status_code", "http.method", "http.request.method", "http.status_code",
+      "http.response.status_code", "http.route", "rpc.system", "rpc.service", "rpc.method",
+      "rpc.grpc.status_code", "db.system", "db.name", "db.namespace", "db.operation",
+      "db.operation.name", "db.sql.table", "db.collection.name", "messaging.system",
+      "messaging.destination.name", "messaging.operation", "exception.type", "error.type",
+      "user.id", "enduser.id", "server.address", "net.peer.name", "peer.service")).build();
 
   private final String url;
   private final Map<String, String> report = new LinkedHashMap<>();
@@ -120,6 +138,7 @@ public final class JdbcBenchmark {
     double ours = pgOurs(batches, spans, JdbcStorage.IndexLoad.COPY, "bench_ours", true);
     put("PostgreSQL ratio", String.format(Locale.ROOT, "%.0f%% of the raw ceiling", 100 * ours / ceiling));
 
+    if (QUICK) return;
     List<WriteBatch> head = batches.subList(0, Math.min(batches.size(), 300));
     int headSpans = head.stream().mapToInt(WriteBatch::spanCount).sum();
     // Alternated and repeated: the machine is shared, so one pair alone can mislead.
@@ -145,7 +164,7 @@ public final class JdbcBenchmark {
   }
 
   static List<WriteBatch> batches(RealisticTraces traces, int totalSpans) {
-    WriteBatches derive = WriteBatches.create();
+    WriteBatches derive = WriteBatches.create(POLICY);
     List<WriteBatch> out = new ArrayList<>();
     List<Span> batch = new ArrayList<>();
     for (List<Span> trace : traces.traces(totalSpans)) {
@@ -205,19 +224,20 @@ public final class JdbcBenchmark {
         .writeConnections(CONNECTIONS).indexLoad(load).build()) {
       rate = writeAll(storage, batches, spans);
       if (full) {
-        exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".service_index, " + schema
-            + ".operation_index, " + schema + ".tag_index");
+        exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".trace_index");
         readLatencies("PostgreSQL", storage, batches);
       }
     }
     if (full) {
       put("PostgreSQL our write path (JdbcStorage, all indexes, index rows by COPY)",
           String.format(Locale.ROOT, "%,.0f spans/s", rate));
-      exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".service_index, " + schema
-          + ".operation_index, " + schema + ".tag_index");
+      exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".trace_index");
+      long indexRows = size("SELECT count(*) FROM " + schema + ".trace_index");
+      put("PostgreSQL trace_index rows", String.format(Locale.ROOT, "%,d (%.3f per span)",
+          indexRows, indexRows / (double) spans));
       StringBuilder parts = new StringBuilder();
       long total = 0;
-      for (String t : List.of("chunks", "service_index", "operation_index", "tag_index")) {
+      for (String t : List.of("chunks", "trace_index")) {
         long b = size("SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('" + schema
             + '.' + t + "')");
         total += b;
@@ -231,7 +251,7 @@ public final class JdbcBenchmark {
           String.format(Locale.ROOT, "%.1f B/span: %snames %.1f", total / (double) spans, parts,
               names / (double) spans));
     }
-    dropSchema(schema);
+    if (!(full && Boolean.getBoolean("jdbcbench.keep"))) dropSchema(schema);
     return rate;
   }
 

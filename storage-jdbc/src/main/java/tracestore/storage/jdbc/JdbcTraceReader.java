@@ -97,7 +97,7 @@ final class JdbcTraceReader implements TraceReader {
   }
 
   /** The first window a search looks at, before widening it 4x at a time. */
-  static final long FIRST_WINDOW_NANOS = 15_000_000_000L;
+  static final long FIRST_WINDOW_NANOS = 1_000_000_000L;
   /** Above this limit the window pass costs more lookups than it saves: search the whole range. */
   static final int WINDOWED_MAX_LIMIT = 100;
 

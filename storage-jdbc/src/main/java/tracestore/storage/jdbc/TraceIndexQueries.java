@@ -11,8 +11,8 @@ import java.util.List;
  * rows of the service holding the term ({@code terms @> ARRAY[hash]}: the GIN index, or the
  * (service, start_ns) b-tree with the containment as a filter, whichever the planner estimates
  * cheaper for that term) among rows starting up to {@link TraceRows#MAX_SPREAD_NANOS} before the
- * range, then unnests the row's elements to check each one's own start (and duration) exactly,
- * and to take the earliest. Operation elements are the first {@code cardinality(op_durations)}
+ * range, then finds the element in the row ({@code array_position}) to check its own start (and
+ * duration) exactly. Operation elements are the first {@code cardinality(op_durations)}
  * of {@code terms}, tag elements the rest.
  */
 final class TraceIndexQueries {
@@ -39,21 +39,24 @@ final class TraceIndexQueries {
         from, to);
   }
 
-  /** The lateral part: the row's elements equal to the hash, of the kind, starting in range. */
+  /**
+   * The element: its position in the row ({@code array_position}, exact because a row holds each
+   * term once), of the kind, starting in range.
+   */
   private static StringBuilder element(List<Object> p, long hash, long from, long to, String kind) {
     p.add(hash);
     p.add(from);
     p.add(to);
-    return new StringBuilder(512).append("SELECT trace_id, min(ts) AS ts FROM trace_index r"
-        + " CROSS JOIN LATERAL (SELECT r.start_ns + u.o AS ts"
-        + " FROM unnest(r.terms, r.term_offsets) WITH ORDINALITY AS u(t, o, i)"
-        + " WHERE u.t = ? AND r.start_ns + u.o >= ? AND r.start_ns + u.o <= ? AND ").append(kind);
+    return new StringBuilder(512).append("SELECT trace_id, min(r.start_ns + r.term_offsets[u.i]) AS ts"
+        + " FROM trace_index r CROSS JOIN LATERAL (SELECT array_position(r.terms, ?) AS i) u"
+        + " WHERE r.start_ns + r.term_offsets[u.i] >= ? AND r.start_ns + r.term_offsets[u.i] <= ?"
+        + " AND ").append(kind);
   }
 
   /** The rows that may hold the element: of the service, with the term, starting near the range. */
   private static String rows(StringBuilder q, List<Object> p, String service, long hash, long from,
       long to) {
-    q.append(") e WHERE r.service = ? AND r.terms @> ARRAY[?]::bigint[]"
+    q.append(" AND r.service = ? AND r.terms @> ARRAY[?]::bigint[]"
         + " AND r.start_ns >= ? AND r.start_ns <= ? GROUP BY trace_id");
     p.add(service);
     p.add(hash);

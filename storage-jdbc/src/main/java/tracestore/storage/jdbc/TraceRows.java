@@ -3,8 +3,10 @@ package tracestore.storage.jdbc;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.TagIndexEntry;
@@ -23,13 +25,14 @@ import tracestore.storage.model.TraceId;
  * of the same (trace, service). So a search for entries starting in [from, to] reads rows whose
  * start is in [from - MAX_SPREAD_NANOS, to] and checks each element's own start (and duration)
  * exactly; the offsets fit in an {@code integer}; and dropping a day's partition drops only
- * entries of that day.
+ * entries of that day. A row also holds each term at most once (the same operation under two span
+ * kinds goes to a second row), so a search finds an element with {@code array_position}.
  */
 final class TraceRows {
   private TraceRows() {}
 
-  /** How far after its row an entry may start: one second (fits an int of nanoseconds). */
-  static final long MAX_SPREAD_NANOS = 1_000_000_000L;
+  /** How far after its row an entry may start: 250 ms (fits an int of nanoseconds). */
+  static final long MAX_SPREAD_NANOS = 250_000_000L;
 
   /**
    * One {@code trace_index} row. The arrays are owned by the row; nothing mutates them after
@@ -77,28 +80,19 @@ final class TraceRows {
       List<Draft> drafts = new ArrayList<>(1);
       if (services.size() > 1) services.sort(Comparator.comparingLong(ServiceIndexEntry::startEpochNanos));
       for (ServiceIndexEntry s : services) drafts.add(new Draft(s.startEpochNanos(), s));
-      if (drafts.size() > 1 || !fitsOne(drafts)) {
-        elements.sort(Comparator.comparingLong(Element::start));
-      }
+      elements.sort(Comparator.comparingLong(Element::start)); // fewest rows when some must split
       for (Element e : elements) {
         Draft home = null;
         for (Draft d : drafts) {
-          if (d.accepts(e.start()) && (home == null || d.start > home.start)) home = d;
+          if (d.accepts(e) && (home == null || d.start > home.start)) home = d;
         }
         if (home == null) {
           home = new Draft(e.start(), null);
           drafts.add(home);
         }
-        home.elements.add(e);
+        home.add(e);
       }
       for (Draft d : drafts) out.add(d.row(key));
-    }
-
-    private boolean fitsOne(List<Draft> drafts) {
-      if (drafts.size() != 1) return false;
-      Draft d = drafts.get(0);
-      for (Element e : elements) if (!d.accepts(e.start())) return false;
-      return true;
     }
   }
 
@@ -107,15 +101,22 @@ final class TraceRows {
     final long start;
     final ServiceIndexEntry service;
     final List<Element> elements = new ArrayList<>();
+    final Set<Long> hashes = new HashSet<>();
 
     Draft(long start, ServiceIndexEntry service) {
       this.start = start;
       this.service = service;
     }
 
-    boolean accepts(long elementStart) {
-      return elementStart >= start && elementStart - start <= MAX_SPREAD_NANOS
-          && Partitions.dayOf(elementStart) == Partitions.dayOf(start);
+    /** Within the spread, on the row's day, and a term the row does not hold yet. */
+    boolean accepts(Element e) {
+      return e.start() >= start && e.start() - start <= MAX_SPREAD_NANOS
+          && Partitions.dayOf(e.start()) == Partitions.dayOf(start) && !hashes.contains(e.hash());
+    }
+
+    void add(Element e) {
+      elements.add(e);
+      hashes.add(e.hash());
     }
 
     Row row(Key key) {
