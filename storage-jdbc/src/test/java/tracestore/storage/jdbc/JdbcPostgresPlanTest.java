@@ -19,9 +19,9 @@ import tracestore.storage.model.TraceId;
 
 /**
  * Searches and trace reads use the indexes, never a sequential scan: loads 100,000 rows into each
- * raw table of today's partition (200 services, 50 operations each, 1,000 tag values), enough that
- * a sequential scan is far more expensive, then checks the EXPLAIN of the exact SQL the reader
- * runs, with real bound values, for every search shape.
+ * raw table (chunks, trace_index) of today's partition (200 services, 50 operations each, 1,000
+ * tag values), enough that a sequential scan is far more expensive, then checks the EXPLAIN of the
+ * exact SQL the reader runs, with real bound values, for every search shape.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdbcPostgresPlanTest {
@@ -39,18 +39,16 @@ class JdbcPostgresPlanTest {
     try (Connection c = storage.writeDataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("INSERT INTO chunks SELECT md5(i::text)::uuid, i, " + t + ", " + t + " + 1000, 1,"
           + " decode(md5(i::text), 'hex') FROM generate_series(1::bigint, " + ROWS + ") i");
-      s.execute("INSERT INTO service_index SELECT 'svc-' || (i % 200), " + t + ","
-          + " md5(i::text)::uuid, i % 1000 * 1000000, i % 7 = 0 FROM generate_series(1::bigint, " + ROWS + ") i");
-      s.execute("INSERT INTO operation_index SELECT hashtextextended('svc-' || (i % 200) || 'op-'"
-          + " || (i % 50), 0), " + t + ", md5(i::text)::uuid, i % 1000 * 1000000"
-          + " FROM generate_series(1::bigint, " + ROWS + ") i");
-      // Tag hashes of 200 services x 1,000 values, spread like real ones (not those the probes
-      // look for: a GIN plan is chosen from statistics, matches or not).
-      s.execute("INSERT INTO tag_index SELECT " + t + ", md5(i::text)::uuid,"
-          + " ARRAY[hashtextextended('svc-' || (i % 200) || '=' || (i % 1000), 0),"
-          + " hashtextextended('peer-' || (i % 600), 0)] FROM generate_series(1::bigint, " + ROWS
-          + ") i");
-      s.execute("ANALYZE chunks, service_index, operation_index, tag_index");
+      // One trace_index row per trace: its service entry, one operation (50 per service) and two
+      // tags (1,000 values per service, 600 remote services), hashed as the real terms are not:
+      // a plan is chosen from statistics, matches or not.
+      s.execute("INSERT INTO trace_index SELECT 'svc-' || (i % 200), " + t + ", md5(i::text)::uuid,"
+          + " i % 1000 * 1000000, i % 7 = 0,"
+          + " ARRAY[hashtextextended('svc-' || (i % 200) || 'op-' || (i % 50), 0),"
+          + " hashtextextended('svc-' || (i % 200) || '=' || (i % 1000), 0),"
+          + " hashtextextended('peer-' || (i % 600), 0)], ARRAY[0, i % 1000, i % 5000],"
+          + " ARRAY[i % 1000 * 1000000] FROM generate_series(1::bigint, " + ROWS + ") i");
+      s.execute("VACUUM ANALYZE chunks, trace_index");
     }
   }
 

@@ -23,7 +23,7 @@ CREATE TABLE trace_index (
   op_durations bigint[]  NOT NULL
 ) PARTITION BY RANGE (start_ns);
 CREATE INDEX trace_index_service_idx ON trace_index (service, start_ns) INCLUDE (trace_id, duration_ns, error);
-CREATE INDEX trace_index_start_idx ON trace_index (start_ns);
+CREATE INDEX trace_index_start_idx ON trace_index USING brin (start_ns) WITH (autosummarize = on);
 CREATE INDEX trace_index_terms_idx ON trace_index USING gin (terms);
 COMMENT ON TABLE trace_index IS 'Search index: one row per (trace, service) per write batch, holding that service''s entry and its operation and tag entries. A row''s entries start within one second of the row and on the same day (rows are split otherwise), so a search reads rows from 250 ms before its range. Partitioned by day on start_ns.';
 COMMENT ON COLUMN trace_index.service IS 'Service name (the span''s local service).';
@@ -35,5 +35,5 @@ COMMENT ON COLUMN trace_index.terms IS 'Operation entries first, then tag entrie
 COMMENT ON COLUMN trace_index.term_offsets IS 'Per element of terms: its entry''s start minus start_ns, nanoseconds (0 to 250,000,000).';
 COMMENT ON COLUMN trace_index.op_durations IS 'Per operation entry (the first cardinality(op_durations) elements of terms): the longest duration of those spans in the batch, nanoseconds.';
 COMMENT ON INDEX trace_index_service_idx IS 'Search by service over a time range; covers the service entry, so service searches read only the index; also serves operation and tag searches of common terms.';
-COMMENT ON INDEX trace_index_start_idx IS 'Search over all services by time range.';
+COMMENT ON INDEX trace_index_start_idx IS 'Search over all services by time range. BRIN: rows arrive in about time order, so block ranges suffice, at almost no write cost.';
 COMMENT ON INDEX trace_index_terms_idx IS 'Finds the rows holding an operation or tag hash.';
