@@ -75,6 +75,11 @@ public final class IngestService implements AutoCloseable {
   /** HTTP bodies received and waiting for a decoder thread; beyond it, 503. */
   static final int MAX_PENDING_DECODES = 256;
 
+  /** The decoder pool, for tests in this package that need to fill it. */
+  ThreadPoolExecutor decoders() {
+    return decoders;
+  }
+
   /** @param writer where spans are stored (the backend's {@code Storage.writer()}) */
   public static Builder builder(SpanWriter writer) {
     return new Builder(writer);
