@@ -81,6 +81,7 @@ final class CassandraSpanWriter implements SpanWriter {
         name(newNames, now, "r\0" + e.service() + '\0' + e.value(),
             () -> st.insertRemoteServiceName.row(e.service(), e.value()));
       }
+      if (!e.listed()) continue; // past the cardinality guard: searchable, not offered for autocomplete
       name(newNames, now, "k\0" + e.key(), () -> st.insertTagKey.row(e.key()));
       name(newNames, now, "v\0" + e.key() + '\0' + e.value(), () -> st.insertTagValue.row(e.key(), e.value()));
     }
