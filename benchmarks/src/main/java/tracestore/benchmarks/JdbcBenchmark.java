@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import tracestore.storage.Chunk;
-import tracestore.storage.IndexPolicy;
 import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
@@ -73,17 +72,6 @@ public final class JdbcBenchmark {
   /** Alternated (ceiling, ours) rounds per database ({@code -Djdbcbench.rounds}, default 3). */
   static final int ROUNDS = Integer.getInteger("jdbcbench.rounds", 3);
 
-  /**
-   * The index policy ingest uses by default: an allow list of common search keys (plus
-   * peer.service, always indexed), the rest of the defaults unchanged.
-   */
-  static final IndexPolicy POLICY = IndexPolicy.newBuilder().allowedKeys(List.of("error",
-      "otel.status_code", "http.method", "http.request.method", "http.status_code",
-      "http.response.status_code", "http.route", "rpc.system", "rpc.service", "rpc.method",
-      "rpc.grpc.status_code", "db.system", "db.name", "db.namespace", "db.operation",
-      "db.operation.name", "db.sql.table", "db.collection.name", "messaging.system",
-      "messaging.destination.name", "messaging.operation", "exception.type", "error.type",
-      "user.id", "enduser.id", "server.address", "net.peer.name", "peer.service")).build();
 
   private final String url;
   private final Map<String, String> report = new LinkedHashMap<>();
@@ -183,7 +171,7 @@ public final class JdbcBenchmark {
   }
 
   static List<WriteBatch> batches(RealisticTraces traces, int totalSpans) {
-    WriteBatches derive = WriteBatches.create(POLICY);
+    WriteBatches derive = WriteBatches.create();
     List<WriteBatch> out = new ArrayList<>();
     List<Span> batch = new ArrayList<>();
     for (List<Span> trace : traces.traces(totalSpans)) {
