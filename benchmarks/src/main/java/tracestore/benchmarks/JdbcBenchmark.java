@@ -128,12 +128,19 @@ public final class JdbcBenchmark {
     // the medians, and each round's pair is listed. The last round also measures reads and bytes.
     double[] ceiling = new double[ROUNDS];
     double[] ours = new double[ROUNDS];
+    StringBuilder cpu = new StringBuilder();
     for (int round = 0; round < ROUNDS; round++) {
       ceiling[round] = pgCeiling(batches, spans);
+      double[] c = lastCpu;
       ours[round] = pgOurs(batches, spans, JdbcStorage.IndexLoad.COPY, "bench_ours",
           round == ROUNDS - 1);
+      double[] o = lastCpu;
+      cpu.append(round == 0 ? "" : "; ").append(String.format(Locale.ROOT,
+          "ceiling JVM %.1f + postgres %.1f, ours JVM %.1f + postgres %.1f", c[0], c[1], o[0], o[1]));
     }
     put("PostgreSQL rounds (ceiling / ours, spans/s)", pairs(ceiling, ours));
+    put("PostgreSQL CPU seconds per 1,000,000 spans while writing (postgres: every process of the"
+        + " shared server)", cpu.toString());
     put("PostgreSQL ratio", String.format(Locale.ROOT,
         "%.0f%% of the raw ceiling (medians of %d alternated rounds: %,.0f / %,.0f spans/s)",
         100 * median(ours) / median(ceiling), ROUNDS, median(ours), median(ceiling)));
@@ -193,6 +200,7 @@ public final class JdbcBenchmark {
         + " start_ns bigint NOT NULL, end_ns bigint NOT NULL, span_count integer NOT NULL,"
         + " payload bytea NOT NULL)");
     AtomicInteger next = new AtomicInteger();
+    double[] cpu0 = cpuSeconds();
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
     List<Future<?>> done = new ArrayList<>();
@@ -215,6 +223,7 @@ public final class JdbcBenchmark {
     for (Future<?> f : done) f.get();
     pool.shutdown();
     double seconds = (System.nanoTime() - t0) / 1e9;
+    lastCpu = cpuPerMillionSpans(cpu0, spans);
     double rate = spans / seconds;
     long bytes = size("SELECT pg_total_relation_size('bench_raw.raw_chunks')");
     put("PostgreSQL raw ceiling (binary COPY of the chunk rows, no index)", String.format(Locale.ROOT,
@@ -268,6 +277,7 @@ public final class JdbcBenchmark {
   static double writeAll(JdbcStorage storage, List<WriteBatch> batches, int spans) throws Exception {
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    double[] cpu0 = cpuSeconds();
     long t0 = System.nanoTime();
     for (WriteBatch b : batches) {
       inFlight.acquire();
@@ -278,8 +288,45 @@ public final class JdbcBenchmark {
     }
     inFlight.acquire(IN_FLIGHT);
     double seconds = (System.nanoTime() - t0) / 1e9;
+    lastCpu = cpuPerMillionSpans(cpu0, spans);
     if (failure.get() != null) throw new IllegalStateException("a write failed", failure.get());
     return spans / seconds;
+  }
+
+  /** CPU seconds per 1,000,000 spans of the last timed write: {JVM, every postgres process}. */
+  static volatile double[] lastCpu = {0, 0};
+
+  static double[] cpuPerMillionSpans(double[] before, int spans) {
+    double[] after = cpuSeconds();
+    return new double[] {(after[0] - before[0]) * 1e6 / spans, (after[1] - before[1]) * 1e6 / spans};
+  }
+
+  /**
+   * {this JVM's CPU seconds, the CPU seconds of every process named postgres}. The second counts
+   * other users of the shared server too, so it is an upper bound.
+   */
+  static double[] cpuSeconds() {
+    double jvm = ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    long ticks = 0;
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
+        try {
+          String stat = Files.readString(d.resolve("stat"));
+          int close = stat.lastIndexOf(')');
+          if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) continue;
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        } catch (IOException | RuntimeException e) {
+          // the process ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return new double[] {jvm, Double.NaN};
+    }
+    return new double[] {jvm, ticks / 100.0}; // USER_HZ is 100 on Linux
   }
 
   /**

@@ -3,10 +3,8 @@ package tracestore.storage.jdbc;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.ServiceIndexEntry;
 import tracestore.storage.TagIndexEntry;
@@ -101,7 +99,6 @@ final class TraceRows {
     final long start;
     final ServiceIndexEntry service;
     final List<Element> elements = new ArrayList<>();
-    final Set<Long> hashes = new HashSet<>();
 
     Draft(long start, ServiceIndexEntry service) {
       this.start = start;
@@ -111,12 +108,17 @@ final class TraceRows {
     /** Within the spread, on the row's day, and a term the row does not hold yet. */
     boolean accepts(Element e) {
       return e.start() >= start && e.start() - start <= MAX_SPREAD_NANOS
-          && Partitions.dayOf(e.start()) == Partitions.dayOf(start) && !hashes.contains(e.hash());
+          && Partitions.dayOf(e.start()) == Partitions.dayOf(start) && !holds(e.hash());
+    }
+
+    /** A linear scan: a row holds about ten terms, and a set would box every one. */
+    private boolean holds(long hash) {
+      for (int i = 0; i < elements.size(); i++) if (elements.get(i).hash() == hash) return true;
+      return false;
     }
 
     void add(Element e) {
       elements.add(e);
-      hashes.add(e.hash());
     }
 
     Row row(Key key) {
