@@ -331,9 +331,10 @@ public final class JdbcBenchmark {
 
   /**
    * Tag search two ways over the same tag entries: a normalized table (one row per trace, service,
-   * key and value; b-tree on service, key, value, start; what SQLite keeps) and the GIN layout
-   * PostgreSQL keeps (one row per trace, service and start holding {@code service=key=value}
-   * elements in a text array under a GIN index).
+   * key and value; b-tree on service, key, value, start; what SQLite keeps) and the GIN layouts
+   * of PostgreSQL's V001 schema (one row per trace, service and start holding {@code
+   * service=key=value} elements, as text or as hashes, in an array under a GIN index). V003 keeps
+   * the hashes under a GIN, in {@code trace_index} rows; this comparison is what chose them.
    */
   void tagIndexComparison(List<WriteBatch> batches) throws Exception {
     freshSchema("bench_tags");
@@ -415,7 +416,7 @@ public final class JdbcBenchmark {
         String.format(Locale.ROOT, "COPY of the same entries in %.1f s; %.1f B/span; search median"
             + " %.2f ms", tg / 1e9, sizeG / (double) spanCount(batches), latG));
     put("tag index, GIN over per-(trace, service, start) arrays of XXH64 hashes (PostgreSQL's"
-        + " layout, kept)", String.format(Locale.ROOT, "COPY of the same entries in %.1f s; %.1f"
+        + " V001 layout; V003 folds these hashes into trace_index)", String.format(Locale.ROOT, "COPY of the same entries in %.1f s; %.1f"
             + " B/span; search median %.2f ms", th / 1e9, sizeH / (double) spanCount(batches), latH));
     dropSchema("bench_tags");
   }
