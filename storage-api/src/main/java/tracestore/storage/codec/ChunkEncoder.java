@@ -42,6 +42,10 @@ public final class ChunkEncoder {
   private static final int INITIAL_BYTES = 16 << 10;
   private static final int RETAIN_BYTES = 1 << 20;
   private static final int RETAIN_ENTRIES = 4096;
+  private static final int COLUMN_BYTES = 2 << 10;
+  private static final byte[] EMPTY = new byte[0];
+  /** A shorter shared prefix costs as much as it saves. */
+  private static final int MIN_SHARED_PREFIX = 3;
 
   /** The canonical span order; the final tie-break on hashCode only matters for near-twins. */
   static final Comparator<Span> CANONICAL =
@@ -62,6 +66,8 @@ public final class ChunkEncoder {
       };
 
   private final BodyWriter body = new BodyWriter(INITIAL_BYTES, RETAIN_BYTES);
+  /** The span columns of format 2, appended to {@link #body} once every span is written. */
+  private final BodyWriter[] columns = new BodyWriter[COLUMNS];
   private final LZ4Compressor lz4 = ChunkFormat.compressor();
   private final XXHash32 hash32 = ChunkFormat.hash32();
   private final XXHash64 hash64 = ChunkFormat.hash64();
@@ -86,6 +92,8 @@ public final class ChunkEncoder {
   private Origin lastOrigin;
   private int lastOriginIndex;
 
+  private static final Comparator<StringEntry> BY_VALUE = (a, b) -> a.value.compareTo(b.value);
+
   /** A distinct string of the chunk: how often it is referenced, and its final table index. */
   private static final class StringEntry {
     final String value;
@@ -100,7 +108,9 @@ public final class ChunkEncoder {
   /** Where spans come from: instrumentation scope and an index into the resource table. */
   private record Origin(String scopeName, String scopeVersion, int resource) {}
 
-  public ChunkEncoder() {}
+  public ChunkEncoder() {
+    for (int c = 0; c < COLUMNS; c++) columns[c] = new BodyWriter(COLUMN_BYTES, RETAIN_BYTES);
+  }
 
   /**
    * Encodes {@code spans}, all of trace {@code traceId}, into one chunk.
@@ -144,6 +154,7 @@ public final class ChunkEncoder {
 
   private void reset() {
     body.reset();
+    for (BodyWriter c : columns) c.reset();
     if (out.length > RETAIN_BYTES) out = new byte[HEADER_LENGTH + INITIAL_BYTES];
     if (strings.size() > RETAIN_ENTRIES) strings = new HashMap<>();
     else strings.clear();
@@ -264,6 +275,16 @@ public final class ChunkEncoder {
       StringEntry e = stringOrder.get(i);
       sortedStrings[e.index] = e;
     }
+    // Within one use count the order is free: sort by value, so that strings sharing a prefix
+    // (thread names, URLs, routes) sit next to each other and store only what differs.
+    for (int from = 0; from < n; ) {
+      int count = sortedStrings[from].count;
+      int to = from + 1;
+      while (to < n && sortedStrings[to].count == count) to++;
+      if (to - from > 1) Arrays.sort(sortedStrings, from, to, BY_VALUE);
+      for (int i = from; i < to; i++) sortedStrings[i].index = i;
+      from = to;
+    }
     for (int i = 0; i < n; i++) stringOrder.set(i, sortedStrings[i]);
     Arrays.fill(sortedStrings, 0, n, null);
     if (sortedStrings.length > RETAIN_ENTRIES) sortedStrings = new StringEntry[64];
@@ -282,54 +303,78 @@ public final class ChunkEncoder {
     w.writeVarLong(minStart);
 
     w.writeVarInt(stringOrder.size());
+    byte[] previous = EMPTY;
     for (int i = 0, n = stringOrder.size(); i < n; i++) {
       String value = stringOrder.get(i).value;
       int known = WellKnownStrings.indexOf(value);
       if (known >= 0) {
-        w.writeVarInt((known << 1) | 1);
+        w.writeVarInt((known << S_KIND_BITS) | S_KNOWN);
+        previous = EMPTY;
+      } else if (Uuids.isCanonical(value)) {
+        w.writeVarInt(S_UUID);
+        w.writeLongBE(Uuids.high(value));
+        w.writeLongBE(Uuids.low(value));
+        previous = EMPTY;
       } else {
         byte[] utf8 = utf8(value);
-        w.writeVarInt(utf8.length << 1);
-        w.writeBytes(utf8);
+        int shared = Arrays.mismatch(previous, utf8);
+        if (shared < 0) shared = utf8.length; // equal strings cannot occur; defensive
+        shared = Math.min(shared, Math.min(previous.length, utf8.length));
+        if (shared >= MIN_SHARED_PREFIX) {
+          w.writeVarInt(((utf8.length - shared) << S_KIND_BITS) | S_PREFIXED);
+          w.writeVarInt(shared);
+          w.writeBytes(utf8, shared, utf8.length - shared);
+        } else {
+          w.writeVarInt((utf8.length << S_KIND_BITS) | S_LITERAL);
+          w.writeBytes(utf8);
+        }
+        previous = utf8;
       }
     }
 
     w.writeVarInt(resourceOrder.size());
-    for (int i = 0, n = resourceOrder.size(); i < n; i++) writeTags(resourceOrder.get(i));
-
     w.writeVarInt(originOrder.size());
+    w.writeVarInt(spans.length);
+    // Resources and origins lead the columns, so their keys and references sit with the spans'.
+    for (int i = 0, n = resourceOrder.size(); i < n; i++) {
+      writeTags(resourceOrder.get(i), columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
+    }
+    BodyWriter shapes = columns[C_SHAPES];
     for (int i = 0, n = originOrder.size(); i < n; i++) {
       Origin o = originOrder.get(i);
-      w.writeVarInt(ref(o.scopeName));
-      w.writeVarInt(ref(o.scopeVersion));
-      w.writeVarInt(o.resource);
+      shapes.writeVarInt(ref(o.scopeName));
+      shapes.writeVarInt(ref(o.scopeVersion));
+      shapes.writeVarInt(o.resource);
     }
 
-    w.writeVarInt(spans.length);
     long previousStart = minStart;
     for (int i = 0; i < spans.length; i++) {
       writeSpan(spans[i], previousStart, spanOrigins[i]);
       spanIndex.putIfAbsent(spans[i].spanId(), i);
       previousStart = spans[i].startEpochNanos();
     }
+    // The lengths of all columns but the last (which runs to the end), then the columns.
+    for (int c = 0; c < COLUMNS - 1; c++) w.writeVarInt(columns[c].length());
+    for (BodyWriter c : columns) w.writeBytes(c.array(), c.length());
   }
 
   /** {@code previousStart}: the previous span's start in canonical order (the min start first). */
   private void writeSpan(Span s, long previousStart, int origin) {
-    BodyWriter w = body;
-    w.writeLongBE(s.spanId());
+    columns[C_IDS].writeLongBE(s.spanId());
     long parent = s.parentSpanId();
+    BodyWriter p = columns[C_PARENTS];
     if (parent == 0) {
-      w.writeVarInt(P_ROOT);
+      p.writeVarInt(P_ROOT);
     } else {
       int idx = spanIndex.get(parent);
       if (idx >= 0) {
-        w.writeVarInt(P_INDEX_BASE + idx);
+        p.writeVarInt(P_INDEX_BASE + idx);
       } else {
-        w.writeVarInt(P_EXPLICIT);
-        w.writeLongBE(parent);
+        p.writeVarInt(P_EXPLICIT);
+        p.writeLongBE(parent);
       }
     }
+    BodyWriter w = columns[C_SHAPES];
     int flags = s.kind().ordinal() | (s.statusCode().ordinal() << F_STATUS_SHIFT);
     if (!s.remoteService().isEmpty()) flags |= F_REMOTE_SERVICE;
     if (!s.statusMessage().isEmpty()) flags |= F_STATUS_MESSAGE;
@@ -338,12 +383,13 @@ public final class ChunkEncoder {
     w.writeVarInt(flags);
     w.writeVarInt(ref(s.name()));
     w.writeVarInt(ref(s.service()));
-    w.writeVarLong(s.startEpochNanos() - previousStart);
-    w.writeVarLong(s.durationNanos());
     w.writeVarInt(origin);
     if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
     if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
-    writeTags(s.tags());
+    columns[C_STARTS].writeVarLong(s.startEpochNanos() - previousStart);
+    columns[C_DURATIONS].writeVarLong(s.durationNanos());
+    writeTags(s.tags(), columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
+    w = columns[C_EVENTS];
     if ((flags & F_LOGS) != 0) {
       List<SpanLog> logs = s.logs();
       w.writeVarInt(logs.size());
@@ -351,7 +397,7 @@ public final class ChunkEncoder {
         SpanLog log = logs.get(i);
         w.writeZigZag(log.epochNanos() - s.startEpochNanos());
         w.writeVarInt(ref(log.name()));
-        writeTags(log.fields());
+        writeTags(log.fields(), w, w, w);
       }
     }
     if ((flags & F_LINKS) != 0) {
@@ -362,20 +408,23 @@ public final class ChunkEncoder {
         w.writeLongBE(link.traceId().high());
         w.writeLongBE(link.traceId().low());
         w.writeLongBE(link.spanId());
-        writeTags(link.tags());
+        writeTags(link.tags(), w, w, w);
       }
     }
   }
 
-  private void writeTags(List<Tag> tags) {
-    BodyWriter w = body;
-    w.writeVarInt(tags.size());
+  /**
+   * Tag count and keys (with types) go to {@code keys}, string values to {@code strings}, numbers
+   * to {@code numbers}. Span tags use three columns; resources, logs and links one writer for all.
+   */
+  private void writeTags(List<Tag> tags, BodyWriter keys, BodyWriter strings, BodyWriter numbers) {
+    keys.writeVarInt(tags.size());
     for (int i = 0, n = tags.size(); i < n; i++) {
       Tag t = tags.get(i);
       TagValue v = t.value();
       int type = typeOf(v);
-      w.writeVarInt((ref(t.key()) << TYPE_BITS) | type);
-      writeValuePayload(type, v);
+      keys.writeVarInt((ref(t.key()) << TYPE_BITS) | type);
+      writeValuePayload(type, v, keys, strings, numbers);
     }
   }
 
@@ -396,26 +445,26 @@ public final class ChunkEncoder {
     }
   }
 
-  private void writeValuePayload(int type, TagValue v) {
-    BodyWriter w = body;
+  private void writeValuePayload(
+      int type, TagValue v, BodyWriter keys, BodyWriter strings, BodyWriter numbers) {
     switch (type) {
       case T_STRING:
-        w.writeVarInt(ref(((TagValue.Str) v).value()));
+        strings.writeVarInt(ref(((TagValue.Str) v).value()));
         break;
       case T_LONG:
-        w.writeZigZag(((TagValue.Int) v).value());
+        numbers.writeZigZag(((TagValue.Int) v).value());
         break;
       case T_DOUBLE:
-        w.writeLongBE(Double.doubleToRawLongBits(((TagValue.Dbl) v).value()));
+        numbers.writeLongBE(Double.doubleToRawLongBits(((TagValue.Dbl) v).value()));
         break;
       case T_ARRAY:
         List<TagValue> values = ((TagValue.Arr) v).values();
-        w.writeVarInt(values.size());
+        keys.writeVarInt(values.size());
         for (int i = 0, n = values.size(); i < n; i++) {
           TagValue e = values.get(i);
           int t = typeOf(e);
-          w.writeByte(t);
-          writeValuePayload(t, e);
+          keys.writeByte(t);
+          writeValuePayload(t, e, keys, strings, numbers);
         }
         break;
       default: // booleans live in the type alone

@@ -56,13 +56,18 @@ class CorruptChunkTest {
     return e;
   }
 
-  /** Frames {@code body} as a chunk with a correct checksum and the given header claims. */
+  /** Frames {@code body} as a current-version chunk with a correct checksum and the given claims. */
   static byte[] frame(byte[] body, int spanCount, long minStart, long maxEnd) {
+    return frame(VERSION, body, spanCount, minStart, maxEnd);
+  }
+
+  /** Frames {@code body} as a chunk of format {@code version}. */
+  static byte[] frame(int version, byte[] body, int spanCount, long minStart, long maxEnd) {
     byte[] block = LZ4C.compress(body);
     byte[] p = new byte[HEADER_LENGTH + block.length];
     System.arraycopy(block, 0, p, HEADER_LENGTH, block.length);
     INT.set(p, OFF_MAGIC, MAGIC);
-    p[OFF_VERSION] = (byte) VERSION;
+    p[OFF_VERSION] = (byte) version;
     INT.set(p, OFF_SPAN_COUNT, spanCount);
     LONG.set(p, OFF_MIN_START, minStart);
     LONG.set(p, OFF_MAX_END, maxEnd);
@@ -174,13 +179,16 @@ class CorruptChunkTest {
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MIN_START, (long) LONG.get(p, OFF_MIN_START) + 1)));
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, (long) LONG.get(p, OFF_MAX_END) - 1)));
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, Long.MIN_VALUE)));
-    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 2)))
-        .hasMessageContaining("unsupported format version 2");
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 3)))
+        .hasMessageContaining("unsupported format version 3");
+    assertCorrupt(withHeader(p -> p[OFF_VERSION] = 0));
+    // A version 2 body read as version 1 (or the reverse) fails in the parser, not elsewhere.
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = VERSION_1))).hasMessageContaining("body offset");
     assertCorrupt(withHeader(p -> p[OFF_FLAGS] = 1));
     assertThat(assertCorrupt(withHeader(p -> p[OFF_MAGIC] = 'X'))).hasMessageContaining("magic");
   }
 
-  // ---- hostile bodies (with a valid checksum, so the body parser is reached)
+  // ---- hostile format-1 bodies (with a valid checksum, so the version 1 parser is reached)
 
   /** A body writer already holding trace id (1, 2) and the min start. */
   private static BodyWriter body() {
@@ -224,9 +232,10 @@ class CorruptChunkTest {
   private static byte[] framed(BodyWriter w) {
     byte[] b = Arrays.copyOf(w.array(), w.length());
     // Pad so the header's span-count plausibility check passes and the body parser decides.
-    return frame(b, 1, MIN_START, MIN_START + 5);
+    return frame(VERSION_1, b, 1, MIN_START, MIN_START + 5);
   }
 
+  /** Pads, then frames as format 1. */
   private static byte[] padded(BodyWriter w, int pad) {
     for (int i = 0; i < pad; i++) w.writeByte(0);
     return framed(w);
@@ -344,7 +353,7 @@ class CorruptChunkTest {
         w = oneSpan(7, P_ROOT, 0);
         w.writeVarInt(0);
         byte[] b = Arrays.copyOf(w.array(), w.length());
-        return frame(b, 1, MIN_START, MIN_START + 4);
+        return frame(VERSION_1, b, 1, MIN_START, MIN_START + 4);
       case 20: // an origin reference out of range
         w = tables();
         w.writeVarInt(1);
@@ -387,7 +396,7 @@ class CorruptChunkTest {
 
   @ParameterizedTest
   @MethodSource("hostileBodyCases")
-  void hostileBodiesFailInTheParser(int c) {
+  void hostileVersion1BodiesFailInTheParser(int c) {
     CorruptChunkException e = assertCorrupt(hostileBody(c));
     assertThat(e.getMessage()).contains("body offset");
   }
@@ -425,10 +434,146 @@ class CorruptChunkTest {
   @Test
   void garbageBodiesBehindValidLz4AndChecksum() {
     SplittableRandom random = new SplittableRandom(13);
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 4_000; i++) {
       byte[] body = new byte[random.nextInt(40, 2048)];
       random.nextBytes(body);
-      assertCorrupt(frame(body, 1, 0, 100));
+      assertCorrupt(frame(i % 2 == 0 ? VERSION : VERSION_1, body, 1, 0, 100));
     }
+  }
+
+  // ---- hostile format-2 bodies
+
+  /**
+   * A well-formed one-span format-2 body: strings ["svc"], one empty resource, one origin, one root span
+   * of duration 5 with no tags; {@code edit} may change any column before the body is assembled.
+   */
+  private static byte[] v2Body(int[] lengthDelta, Consumer<BodyWriter[]> edit) {
+    BodyWriter w = body();
+    w.writeVarInt(1);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt(1); // resources
+    w.writeVarInt(1); // origins
+    w.writeVarInt(1); // spans
+    BodyWriter[] c = new BodyWriter[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++) c[i] = new BodyWriter(64, 1 << 20);
+    c[C_KEYS].writeVarInt(0); // the resource has no tags
+    for (int i = 0; i < 3; i++) c[C_SHAPES].writeVarInt(0); // origin: "svc", "svc", resource 0
+    c[C_IDS].writeLongBE(7);
+    c[C_PARENTS].writeVarInt(P_ROOT);
+    for (int i = 0; i < 4; i++) c[C_SHAPES].writeVarInt(0); // flags, name, service, origin
+    c[C_STARTS].writeVarLong(0);
+    c[C_DURATIONS].writeVarLong(5);
+    c[C_KEYS].writeVarInt(0);
+    edit.accept(c);
+    for (int i = 0; i < COLUMNS - 1; i++) w.writeVarInt(c[i].length() + lengthDelta[i]);
+    for (BodyWriter col : c) w.writeBytes(col.array(), col.length());
+    return Arrays.copyOf(w.array(), w.length());
+  }
+
+  private static byte[] raw(BodyWriter w, int pad) {
+    for (int i = 0; i < pad; i++) w.writeByte(0);
+    return Arrays.copyOf(w.array(), w.length());
+  }
+
+  private static byte[] v2Framed(byte[] body) {
+    return frame(VERSION, body, 1, MIN_START, MIN_START + 5);
+  }
+
+  @Test
+  void version2BodiesAreCheckedPerColumn() {
+    int[] none = new int[COLUMNS];
+    // The reference body itself decodes (so each case below fails for its own reason).
+    assertThat(ChunkDecoder.decode(v2Framed(v2Body(none, c -> {})))).hasSize(1);
+
+    int[] tooLong = new int[COLUMNS];
+    tooLong[C_IDS] = 1 << 30;
+    assertThat(assertCorrupt(v2Framed(v2Body(tooLong, c -> {}))))
+        .hasMessageContaining("column lengths add up to");
+    int[] shifted = new int[COLUMNS];
+    shifted[C_IDS] = 1; // the ids column swallows the parents' first byte
+    assertCorrupt(v2Framed(v2Body(shifted, c -> {})));
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_NUMBERS].writeVarInt(3)))))
+        .hasMessageContaining("trailing bytes in the numbers column");
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_EVENTS].writeVarInt(3)))))
+        .hasMessageContaining("trailing bytes in the events column");
+    // A tag count the keys column cannot hold, though the body as a whole could.
+    assertThat(
+            assertCorrupt(
+                v2Framed(
+                    v2Body(
+                        none,
+                        c -> {
+                          c[C_KEYS] = new BodyWriter(64, 1 << 20);
+                          c[C_KEYS].writeVarInt(0);
+                          c[C_KEYS].writeVarInt(5);
+                          c[C_EVENTS].writeBytes(new byte[64]);
+                        }))))
+        .hasMessageContaining("tag count 5 cannot fit");
+    // A string tag whose value column is empty.
+    assertThat(
+            assertCorrupt(
+                v2Framed(
+                    v2Body(
+                        none,
+                        c -> {
+                          c[C_KEYS] = new BodyWriter(64, 1 << 20);
+                          c[C_KEYS].writeVarInt(0);
+                          c[C_KEYS].writeVarInt(1);
+                          c[C_KEYS].writeVarInt(T_STRING);
+                        }))))
+        .hasMessageContaining("truncated varint for tag value");
+  }
+
+  @Test
+  void version2StringEntriesAreChecked() {
+    // Well-known index beyond the table.
+    BodyWriter w = body();
+    w.writeVarInt(1);
+    w.writeVarInt((WellKnownStrings.TABLE.length << S_KIND_BITS) | S_KNOWN);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32))))
+        .hasMessageContaining("unknown well-known string");
+    // A UUID entry with a payload in its varint, and a truncated UUID.
+    w = body();
+    w.writeVarInt(1);
+    w.writeVarInt((1 << S_KIND_BITS) | S_UUID);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32)))).hasMessageContaining("invalid UUID entry");
+    w = body();
+    w.writeVarInt(1);
+    w.writeVarInt(S_UUID);
+    w.writeLongBE(1);
+    assertThat(assertCorrupt(v2Framed(Arrays.copyOf(w.array(), w.length()))))
+        .hasMessageContaining("truncated UUID");
+    // A prefixed entry first (there is no previous literal), and one sharing more than it has.
+    w = body();
+    w.writeVarInt(1);
+    w.writeVarInt((1 << S_KIND_BITS) | S_PREFIXED);
+    w.writeVarInt(3);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32))))
+        .hasMessageContaining("shared prefix of 3 bytes, but the previous entry has 0");
+    w = body();
+    w.writeVarInt(2);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt((1 << S_KIND_BITS) | S_PREFIXED);
+    w.writeVarInt(4);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32))))
+        .hasMessageContaining("shared prefix of 4 bytes, but the previous entry has 3");
+    // A suffix longer than the body.
+    w = body();
+    w.writeVarInt(2);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt((1_000_000 << S_KIND_BITS) | S_PREFIXED);
+    w.writeVarInt(3);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32)))).hasMessageContaining("cannot fit");
+  }
+
+  @Test
+  void version1DoesNotKnowTheWellKnownStringsAddedLater() {
+    BodyWriter w = body();
+    w.writeVarInt(1);
+    w.writeVarInt((WellKnownStrings.V1_SIZE << 1) | 1);
+    assertThat(assertCorrupt(padded(w, 32))).hasMessageContaining("format 1 knows 301");
   }
 }
