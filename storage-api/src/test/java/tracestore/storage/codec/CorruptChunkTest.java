@@ -444,8 +444,9 @@ class CorruptChunkTest {
   // ---- hostile format-2 bodies
 
   /**
-   * A well-formed one-span format-2 body: strings ["svc"], one empty resource, one origin, one root span
-   * of duration 5 with no tags; {@code edit} may change any column before the body is assembled.
+   * A well-formed one-span format-2 body: strings ["svc"], one empty resource, one origin, one
+   * empty tag layout, one root span of duration 5 with no tags; {@code edit} may change any column
+   * before the body is assembled.
    */
   private static byte[] v2Body(int[] lengthDelta, Consumer<BodyWriter[]> edit) {
     BodyWriter w = body();
@@ -454,21 +455,28 @@ class CorruptChunkTest {
     w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     w.writeVarInt(1); // resources
     w.writeVarInt(1); // origins
+    w.writeVarInt(1); // layouts
     w.writeVarInt(1); // spans
     BodyWriter[] c = new BodyWriter[COLUMNS];
     for (int i = 0; i < COLUMNS; i++) c[i] = new BodyWriter(64, 1 << 20);
     c[C_KEYS].writeVarInt(0); // the resource has no tags
+    c[C_KEYS].writeVarInt(0); // the layout has no tags
     for (int i = 0; i < 3; i++) c[C_SHAPES].writeVarInt(0); // origin: "svc", "svc", resource 0
     c[C_IDS].writeLongBE(7);
     c[C_PARENTS].writeVarInt(P_ROOT);
-    for (int i = 0; i < 4; i++) c[C_SHAPES].writeVarInt(0); // flags, name, service, origin
+    for (int i = 0; i < 5; i++) c[C_SHAPES].writeVarInt(0); // flags, name, service, origin, layout
     c[C_STARTS].writeVarLong(0);
     c[C_DURATIONS].writeVarLong(5);
-    c[C_KEYS].writeVarInt(0);
     edit.accept(c);
     for (int i = 0; i < COLUMNS - 1; i++) w.writeVarInt(c[i].length() + lengthDelta[i]);
     for (BodyWriter col : c) w.writeBytes(col.array(), col.length());
     return Arrays.copyOf(w.array(), w.length());
+  }
+
+  private static BodyWriter keys(int... varints) {
+    BodyWriter w = new BodyWriter(64, 1 << 20);
+    for (int v : varints) w.writeVarInt(v);
+    return w;
   }
 
   private static byte[] raw(BodyWriter w, int pad) {
@@ -497,32 +505,25 @@ class CorruptChunkTest {
         .hasMessageContaining("trailing bytes in the numbers column");
     assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_EVENTS].writeVarInt(3)))))
         .hasMessageContaining("trailing bytes in the events column");
-    // A tag count the keys column cannot hold, though the body as a whole could.
-    assertThat(
-            assertCorrupt(
-                v2Framed(
-                    v2Body(
-                        none,
-                        c -> {
-                          c[C_KEYS] = new BodyWriter(64, 1 << 20);
-                          c[C_KEYS].writeVarInt(0);
-                          c[C_KEYS].writeVarInt(5);
-                          c[C_EVENTS].writeBytes(new byte[64]);
-                        }))))
-        .hasMessageContaining("tag count 5 cannot fit");
-    // A string tag whose value column is empty.
-    assertThat(
-            assertCorrupt(
-                v2Framed(
-                    v2Body(
-                        none,
-                        c -> {
-                          c[C_KEYS] = new BodyWriter(64, 1 << 20);
-                          c[C_KEYS].writeVarInt(0);
-                          c[C_KEYS].writeVarInt(1);
-                          c[C_KEYS].writeVarInt(T_STRING);
-                        }))))
+    // A layout tag count the keys column cannot hold, though the body as a whole could.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
+      c[C_KEYS] = keys(0, 5);
+      c[C_EVENTS].writeBytes(new byte[64]);
+    })))).hasMessageContaining("layout tag count 5 cannot fit");
+    // A layout with a string tag, but the value column is empty.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 1, T_STRING)))))
         .hasMessageContaining("truncated varint for tag value");
+    // A layout with an unknown type, or a key beyond the string table.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 1, 7)))))
+        .hasMessageContaining("unknown tag value type 7");
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 1, 1 << TYPE_BITS)))))
+        .hasMessageContaining("layout key refers to string 1 of 1");
+    // A span naming a layout that does not exist.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
+      c[C_SHAPES] = new BodyWriter(64, 1 << 20);
+      for (int i = 0; i < 7; i++) c[C_SHAPES].writeVarInt(0);
+      c[C_SHAPES].writeVarInt(1);
+    })))).hasMessageContaining("layout reference 1 of 1");
   }
 
   @Test
