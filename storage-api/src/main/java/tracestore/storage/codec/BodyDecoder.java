@@ -64,11 +64,7 @@ final class BodyDecoder {
       throw CorruptChunkException.inBody(
           "the chunk holds trace " + traceId + ", not the expected " + expected, 0);
     }
-    long minStart = r.readVarLong("min start");
-    if (minStart != header.minStartEpochNanos()) {
-      throw r.corrupt(
-          "min start " + minStart + " differs from the header's " + header.minStartEpochNanos());
-    }
+    long minStart = header.minStartEpochNanos(); // format 2 keeps it in the header only
     readStrings();
     int resourceCount = r.readCount("resource count", 1);
     int originCount = r.readCount("origin count", MIN_ORIGIN_BYTES);

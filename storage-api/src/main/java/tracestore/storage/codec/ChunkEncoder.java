@@ -333,7 +333,7 @@ public final class ChunkEncoder {
     BodyWriter w = body;
     w.writeLongBE(traceId.high());
     w.writeLongBE(traceId.low());
-    w.writeVarLong(minStart);
+    // The min start is in the header (format 1 repeated it here); starts are deltas from it.
 
     w.writeVarInt(stringOrder.size());
     byte[] previous = EMPTY;
@@ -583,7 +583,8 @@ public final class ChunkEncoder {
     INT.set(p, OFF_COMPRESSED, clen);
     INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(hash32, p, clen));
     byte[] payload = Arrays.copyOf(p, HEADER_LENGTH + clen);
-    long chunkId = hash64.hash(body.array(), 0, len, CHUNK_ID_SEED);
+    // The body holds times relative to the min start, so the id covers the min start too.
+    long chunkId = hash64.hash(body.array(), 0, len, CHUNK_ID_SEED ^ minStart);
     return new Chunk(traceId, chunkId, minStart, maxEnd, spanCount, payload);
   }
 }

@@ -443,13 +443,21 @@ class CorruptChunkTest {
 
   // ---- hostile format-2 bodies
 
+  /** A format-2 body writer already holding trace id (1, 2); format 2 has no min start here. */
+  private static BodyWriter body2() {
+    BodyWriter w = new BodyWriter(64, 1 << 20);
+    w.writeLongBE(1);
+    w.writeLongBE(2);
+    return w;
+  }
+
   /**
    * A well-formed one-span format-2 body: strings ["svc"], one empty resource, one origin, one
    * empty tag layout, one root span of duration 5 with no tags; {@code edit} may change any column
    * before the body is assembled.
    */
   private static byte[] v2Body(int[] lengthDelta, Consumer<BodyWriter[]> edit) {
-    BodyWriter w = body();
+    BodyWriter w = body2();
     w.writeVarInt(1);
     w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
     w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -529,30 +537,30 @@ class CorruptChunkTest {
   @Test
   void version2StringEntriesAreChecked() {
     // Well-known index beyond the table.
-    BodyWriter w = body();
+    BodyWriter w = body2();
     w.writeVarInt(1);
     w.writeVarInt((WellKnownStrings.TABLE.length << S_KIND_BITS) | S_KNOWN);
     assertThat(assertCorrupt(v2Framed(raw(w, 32))))
         .hasMessageContaining("unknown well-known string");
     // A UUID entry with a payload in its varint, and a truncated UUID.
-    w = body();
+    w = body2();
     w.writeVarInt(1);
     w.writeVarInt((1 << S_KIND_BITS) | S_UUID);
     assertThat(assertCorrupt(v2Framed(raw(w, 32)))).hasMessageContaining("invalid UUID entry");
-    w = body();
+    w = body2();
     w.writeVarInt(1);
     w.writeVarInt(S_UUID);
     w.writeLongBE(1);
     assertThat(assertCorrupt(v2Framed(Arrays.copyOf(w.array(), w.length()))))
         .hasMessageContaining("truncated UUID");
     // A prefixed entry first (there is no previous literal), and one sharing more than it has.
-    w = body();
+    w = body2();
     w.writeVarInt(1);
     w.writeVarInt((1 << S_KIND_BITS) | S_PREFIXED);
     w.writeVarInt(3);
     assertThat(assertCorrupt(v2Framed(raw(w, 32))))
         .hasMessageContaining("shared prefix of 3 bytes, but the previous entry has 0");
-    w = body();
+    w = body2();
     w.writeVarInt(2);
     w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
     w.writeBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
@@ -561,7 +569,7 @@ class CorruptChunkTest {
     assertThat(assertCorrupt(v2Framed(raw(w, 32))))
         .hasMessageContaining("shared prefix of 4 bytes, but the previous entry has 3");
     // A suffix longer than the body.
-    w = body();
+    w = body2();
     w.writeVarInt(2);
     w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
     w.writeBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
