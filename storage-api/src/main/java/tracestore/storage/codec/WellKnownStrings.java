@@ -134,7 +134,16 @@ final class WellKnownStrings {
     "ok", "unknown", "none", "internal", "server", "client", "producer", "consumer",
     "LOCAL_QUORUM", "QUORUM", "LOCAL_ONE", "ONE", "ALL", "EACH_QUORUM",
     "SET", "HGET", "HSET", "HGETALL", "DEL", "EXPIRE", "MGET", "INCR",
-    "1.2", "1.3", "2.0.0", "1.0.0"
+    "1.2", "1.3", "2.0.0", "1.0.0",
+    // cloud.region / cloud.availability_zone values of the three largest providers
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-central-2", "eu-north-1",
+    "eu-south-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1",
+    "ap-northeast-2", "ap-northeast-3", "ap-east-1", "me-south-1", "af-south-1",
+    "us-central1", "us-east1", "us-east4", "us-west1", "us-west2", "europe-west1", "europe-west2",
+    "europe-west3", "europe-west4", "europe-north1", "asia-east1", "asia-northeast1",
+    "asia-southeast1", "australia-southeast1", "eastus", "eastus2", "westus", "westus2",
+    "westus3", "centralus", "northeurope", "westeurope", "uksouth", "southeastasia", "japaneast"
   };
 
   /** The number of entries format version 1 knows; its decoder rejects any index beyond. */
