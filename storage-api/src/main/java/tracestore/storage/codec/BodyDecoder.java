@@ -44,8 +44,29 @@ final class BodyDecoder {
 
   private record Origin(String scopeName, String scopeVersion, List<Tag> resource) {}
 
-  /** The keys and value types of a span's tags, shared by the spans with the same layout. */
-  private record Layout(String[] keys, int[] types) {}
+  /**
+   * The keys and value types of a span's tags, shared by the spans with the same layout. It also
+   * remembers the last string tag made at each position: spans of one layout mostly repeat values
+   * (method, system, port...), and reusing the {@link Tag} saves an allocation per such tag.
+   */
+  private static final class Layout {
+    final String[] keys;
+    final int[] types;
+    final int[] lastRef;
+    final Tag[] lastTag;
+
+    Layout(String[] keys, int[] types) {
+      this.keys = keys;
+      this.types = types;
+      this.lastRef = new int[keys.length];
+      Arrays.fill(lastRef, -1);
+      this.lastTag = new Tag[keys.length];
+      for (int i = 0; i < keys.length; i++) {
+        if (types[i] == T_TRUE) lastTag[i] = new Tag(keys[i], TagValue.of(true));
+        else if (types[i] == T_FALSE) lastTag[i] = new Tag(keys[i], TagValue.of(false));
+      }
+    }
+  }
 
   /** @param expected the trace id the chunk must hold, or null for any */
   BodyDecoder(byte[] body, ChunkHeader header, TraceId expected) {
@@ -212,6 +233,23 @@ final class BodyDecoder {
     return origins;
   }
 
+  private int stringRef(BodyReader c, String what) {
+    int at = c.position();
+    int ref = c.readVarInt(what);
+    if (ref >= strings.length) {
+      throw CorruptChunkException.inBody(
+          what + " refers to string " + ref + " of " + strings.length, at);
+    }
+    return ref;
+  }
+
+  /** One {@link TagValue} per string of the chunk, made when first needed. */
+  private TagValue stringValue(int ref) {
+    TagValue v = stringValues[ref];
+    if (v == null) stringValues[ref] = v = TagValue.of(strings[ref]);
+    return v;
+  }
+
   private Layout[] readLayouts(BodyReader keys, int n) {
     Layout[] layouts = new Layout[n];
     for (int i = 0; i < n; i++) {
@@ -316,8 +354,20 @@ final class BodyDecoder {
     String[] tagKeys = layout.keys;
     int[] tagTypes = layout.types;
     for (int i = 0; i < tagKeys.length; i++) {
-      int vat = keys.position();
-      b.addTag(new Tag(tagKeys[i], readValue(keys, values, numbers, tagTypes[i], 0, vat)));
+      int type = tagTypes[i];
+      if (type == T_STRING) {
+        int ref = stringRef(values, "tag value");
+        if (ref != layout.lastRef[i]) {
+          layout.lastRef[i] = ref;
+          layout.lastTag[i] = new Tag(tagKeys[i], stringValue(ref));
+        }
+        b.addTag(layout.lastTag[i]);
+      } else if (type == T_TRUE || type == T_FALSE) {
+        b.addTag(layout.lastTag[i]);
+      } else {
+        int vat = keys.position();
+        b.addTag(new Tag(tagKeys[i], readValue(keys, values, numbers, type, 0, vat)));
+      }
     }
 
     BodyReader events = columns[C_EVENTS];
@@ -371,17 +421,7 @@ final class BodyDecoder {
       BodyReader keys, BodyReader values, BodyReader numbers, int type, int depth, int at) {
     switch (type) {
       case T_STRING:
-        {
-          int vat = values.position();
-          int ref = values.readVarInt("tag value");
-          if (ref >= strings.length) {
-            throw CorruptChunkException.inBody(
-                "tag value refers to string " + ref + " of " + strings.length, vat);
-          }
-          TagValue v = stringValues[ref];
-          if (v == null) stringValues[ref] = v = TagValue.of(strings[ref]);
-          return v;
-        }
+        return stringValue(stringRef(values, "tag value"));
       case T_LONG:
         return TagValue.of(numbers.readZigZag("long tag value"));
       case T_DOUBLE:
