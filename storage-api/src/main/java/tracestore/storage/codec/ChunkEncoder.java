@@ -308,7 +308,7 @@ public final class ChunkEncoder {
     // Well-known strings first, most used first: they are the keys and common values, referenced
     // from every span, and cost one byte in the table. Then every other string sorted by value, so
     // that strings sharing a prefix (thread names, URLs, routes) sit next to each other and store
-    // only what differs. Measured: this order beats use-count order by 3.5 bytes per span.
+    // only what differs. Measured: about 4 bytes per span fewer than use-count order.
     int known = 0;
     for (int i = 0; i < n; i++) {
       StringEntry e = sortedStrings[i];
