@@ -53,7 +53,9 @@ final class BodyDecoder {
     final String[] keys;
     final int[] types;
     final int[] lastRef;
+    /** The tags of the last span decoded with this layout (booleans: preset). */
     final Tag[] lastTag;
+    boolean used;
 
     Layout(String[] keys, int[] types) {
       this.keys = keys;
@@ -333,6 +335,18 @@ final class BodyDecoder {
           "layout reference " + layoutRef + " of " + layouts.length, at);
     }
     Layout layout = layouts[layoutRef];
+    at = shape.position();
+    long repeats = shape.readVarLong("repeat mask");
+    int tagCount = layout.keys.length;
+    if (repeats != 0
+        && (!layout.used
+            || repeats < 0
+            || (tagCount < MAX_REPEAT_BITS && (repeats >>> tagCount) != 0))) {
+      throw CorruptChunkException.inBody(
+          "repeat mask 0x" + Long.toHexString(repeats) + " for a layout of " + tagCount
+              + " tags" + (layout.used ? "" : " used for the first time"), at);
+    }
+    layout.used = true;
     if ((flags & F_REMOTE_SERVICE) != 0) b.remoteService(string(shape, "remote service"));
     String message = (flags & F_STATUS_MESSAGE) != 0 ? string(shape, "status message") : "";
     b.status(StatusCode.ofOrdinal(status), message);
@@ -355,7 +369,9 @@ final class BodyDecoder {
     int[] tagTypes = layout.types;
     for (int i = 0; i < tagKeys.length; i++) {
       int type = tagTypes[i];
-      if (type == T_STRING) {
+      if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) {
+        b.addTag(layout.lastTag[i]);
+      } else if (type == T_STRING) {
         int ref = stringRef(values, "tag value");
         if (ref != layout.lastRef[i]) {
           layout.lastRef[i] = ref;
@@ -366,7 +382,9 @@ final class BodyDecoder {
         b.addTag(layout.lastTag[i]);
       } else {
         int vat = keys.position();
-        b.addTag(new Tag(tagKeys[i], readValue(keys, values, numbers, type, 0, vat)));
+        Tag tag = new Tag(tagKeys[i], readValue(keys, values, numbers, type, 0, vat));
+        layout.lastTag[i] = tag;
+        b.addTag(tag);
       }
     }
 

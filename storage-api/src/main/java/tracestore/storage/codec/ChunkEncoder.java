@@ -83,6 +83,8 @@ public final class ChunkEncoder {
   /** Tag layouts: each distinct list of (key << 3 | type) of the spans' tags, by first use. */
   private HashMap<IntsKey, Integer> layouts = new HashMap<>();
   private final ArrayList<int[]> layoutOrder = new ArrayList<>();
+  /** Per layout: the tags of the last span written with it, or null. */
+  private final ArrayList<List<Tag>> layoutLast = new ArrayList<>();
   /** The layout index of each span. */
   private int[] spanLayouts = new int[64];
   /** Scratch for {@link #orderStrings()}. */
@@ -203,7 +205,11 @@ public final class ChunkEncoder {
     if (layouts.size() > RETAIN_ENTRIES) layouts = new HashMap<>();
     else layouts.clear();
     layoutOrder.clear();
-    if (large) layoutOrder.trimToSize();
+    layoutLast.clear();
+    if (large) {
+      layoutOrder.trimToSize();
+      layoutLast.trimToSize();
+    }
     lastResource = null;
     lastOrigin = null;
     spanIndex.clear(1024);
@@ -418,9 +424,25 @@ public final class ChunkEncoder {
         index = layoutOrder.size();
         layouts.put(k, index);
         layoutOrder.add(layout);
+        layoutLast.add(null);
       }
       spanLayouts[i] = index;
     }
+  }
+
+  /**
+   * Bit i set: the value of tag i equals that of the previous span with the same layout, and is not
+   * written again. Spans of one kind repeat the method, system, port, status... of the previous
+   * one; one mask byte replaces those values. Booleans are never marked (their type is the value).
+   */
+  private static long repeatMask(List<Tag> previous, List<Tag> tags) {
+    if (previous == null) return 0;
+    long mask = 0;
+    for (int i = 0, n = Math.min(tags.size(), MAX_REPEAT_BITS); i < n; i++) {
+      TagValue v = tags.get(i).value();
+      if (!(v instanceof TagValue.Bool) && v.equals(previous.get(i).value())) mask |= 1L << i;
+    }
+    return mask;
   }
 
   /** {@code previousStart}: the previous span's start in canonical order (the min start first). */
@@ -450,12 +472,16 @@ public final class ChunkEncoder {
     w.writeVarInt(ref(s.service()));
     w.writeVarInt(origin);
     w.writeVarInt(layout);
+    List<Tag> tags = s.tags();
+    long repeats = repeatMask(layoutLast.get(layout), tags);
+    layoutLast.set(layout, tags);
+    w.writeVarLong(repeats);
     if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
     if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
     columns[C_STARTS].writeVarLong(s.startEpochNanos() - previousStart);
     columns[C_DURATIONS].writeVarLong(s.durationNanos());
-    List<Tag> tags = s.tags();
     for (int i = 0, n = tags.size(); i < n; i++) {
+      if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) continue;
       TagValue v = tags.get(i).value();
       writeValuePayload(typeOf(v), v, columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
     }

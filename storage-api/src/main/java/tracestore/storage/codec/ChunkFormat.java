@@ -57,6 +57,9 @@ final class ChunkFormat {
   /** A tag is at least its key/type varint (booleans have no value bytes). */
   static final int MIN_TAG_BYTES = 1;
 
+  /** Tags at positions 0 to 62 of a layout can be marked as repeated in a span's repeat mask. */
+  static final int MAX_REPEAT_BITS = 63;
+
   /** A format-2 tag layout is at least its tag count. */
   static final int MIN_LAYOUT_BYTES = 1;
 

@@ -205,6 +205,29 @@ class ChunkRoundTripTest {
     }
   }
 
+  /** Repeat masks: values equal to the previous span of the same layout are not stored again. */
+  @Test
+  void repeatedValuesOfALayoutRoundTrip() {
+    TraceId traceId = new TraceId(0, 12);
+    List<Span> spans = new ArrayList<>();
+    List<TagValue> values = List.of(TagValue.of("GET"), TagValue.of(8080L), TagValue.of(0.5),
+        TagValue.of(true), TagValue.of(List.of(TagValue.of("a"))), TagValue.of(Double.NaN));
+    Random random = new Random(3);
+    for (int i = 0; i < 200; i++) {
+      Span.Builder b = span(traceId, i + 1).startEpochNanos(1_000L + i);
+      // The same keys and types in every span; each value repeats or changes at random.
+      b.addTag(Tag.of("s", random.nextBoolean() ? "GET" : "v" + random.nextInt(3)));
+      b.addTag(Tag.of("l", random.nextBoolean() ? 8080L : random.nextInt(3)));
+      b.addTag(new Tag("d", random.nextBoolean() ? values.get(2) : TagValue.of(random.nextInt(2) * 1.0)));
+      b.addTag(Tag.of("b", random.nextBoolean()));
+      b.addTag(new Tag("a", random.nextBoolean() ? values.get(4) : TagValue.of(List.of())));
+      b.addTag(new Tag("nan", TagValue.of(Double.longBitsToDouble(0x7ff8000000000000L + random.nextInt(2)))));
+      for (int k = 0; k < 70; k++) b.addTag(Tag.of("wide" + k, (long) random.nextInt(2))); // > 63 tags
+      spans.add(b.build());
+    }
+    roundTrip(traceId, spans);
+  }
+
   @Test
   void uuidsAndSharedPrefixesRoundTripExactly() {
     TraceId traceId = new TraceId(0, 11);

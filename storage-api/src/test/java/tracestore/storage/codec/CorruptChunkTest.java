@@ -472,7 +472,8 @@ class CorruptChunkTest {
     for (int i = 0; i < 3; i++) c[C_SHAPES].writeVarInt(0); // origin: "svc", "svc", resource 0
     c[C_IDS].writeLongBE(7);
     c[C_PARENTS].writeVarInt(P_ROOT);
-    for (int i = 0; i < 5; i++) c[C_SHAPES].writeVarInt(0); // flags, name, service, origin, layout
+    // flags, name, service, origin, layout, repeat mask
+    for (int i = 0; i < 6; i++) c[C_SHAPES].writeVarInt(0);
     c[C_STARTS].writeVarLong(0);
     c[C_DURATIONS].writeVarLong(5);
     edit.accept(c);
@@ -532,6 +533,12 @@ class CorruptChunkTest {
       for (int i = 0; i < 7; i++) c[C_SHAPES].writeVarInt(0);
       c[C_SHAPES].writeVarInt(1);
     })))).hasMessageContaining("layout reference 1 of 1");
+    // A repeat mask on the first span of its layout (there is nothing to repeat).
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
+      c[C_SHAPES] = new BodyWriter(64, 1 << 20);
+      for (int i = 0; i < 8; i++) c[C_SHAPES].writeVarInt(0);
+      c[C_SHAPES].writeVarInt(1);
+    })))).hasMessageContaining("repeat mask 0x1 for a layout of 0 tags used for the first time");
   }
 
   @Test
