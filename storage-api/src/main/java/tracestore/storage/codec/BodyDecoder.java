@@ -100,12 +100,21 @@ final class BodyDecoder {
     BodyReader keys = columns[C_KEYS];
     BodyReader values = columns[C_STRINGS];
     BodyReader numbers = columns[C_NUMBERS];
+    Layout[] layouts = readLayouts(keys, layoutCount);
     List<List<Tag>> resources = new ArrayList<>(resourceCount);
     for (int i = 0; i < resourceCount; i++) {
-      resources.add(readTags(keys, values, numbers, "resource"));
+      Layout layout = layout(keys, layouts);
+      long repeats = readRepeats(keys, layout);
+      int n = layout.keys.length;
+      if (n == 0) {
+        resources.add(List.of());
+        continue;
+      }
+      ArrayList<Tag> tags = new ArrayList<>(n);
+      for (int t = 0; t < n; t++) tags.add(layoutTag(layout, t, repeats, keys, values, numbers));
+      resources.add(tags);
     }
     Origin[] origins = readOrigins(resources, originCount);
-    Layout[] layouts = readLayouts(keys, layoutCount);
 
     long[] ids = new long[count];
     ArrayList<Span> spans = new ArrayList<>(count);
@@ -235,6 +244,52 @@ final class BodyDecoder {
     return origins;
   }
 
+  private static Layout layout(BodyReader c, Layout[] layouts) {
+    int at = c.position();
+    int ref = c.readVarInt("layout reference");
+    if (ref >= layouts.length) {
+      throw CorruptChunkException.inBody("layout reference " + ref + " of " + layouts.length, at);
+    }
+    return layouts[ref];
+  }
+
+  /** A repeat mask: bit i set = tag i repeats the previous span's (or resource's) of the layout. */
+  private static long readRepeats(BodyReader c, Layout layout) {
+    int at = c.position();
+    long repeats = c.readVarLong("repeat mask");
+    int tagCount = layout.keys.length;
+    if (repeats != 0
+        && (!layout.used
+            || repeats < 0
+            || (tagCount < MAX_REPEAT_BITS && (repeats >>> tagCount) != 0))) {
+      throw CorruptChunkException.inBody(
+          "repeat mask 0x" + Long.toHexString(repeats) + " for a layout of " + tagCount
+              + " tags" + (layout.used ? "" : " used for the first time"), at);
+    }
+    layout.used = true;
+    return repeats;
+  }
+
+  /** Tag {@code i} of a layout: repeated, or read from the column of its type. */
+  private Tag layoutTag(
+      Layout layout, int i, long repeats, BodyReader keys, BodyReader values, BodyReader numbers) {
+    if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) return layout.lastTag[i];
+    int type = layout.types[i];
+    if (type == T_STRING) {
+      int ref = stringRef(values, "tag value");
+      if (ref != layout.lastRef[i]) {
+        layout.lastRef[i] = ref;
+        layout.lastTag[i] = new Tag(layout.keys[i], stringValue(ref));
+      }
+      return layout.lastTag[i];
+    }
+    if (type == T_TRUE || type == T_FALSE) return layout.lastTag[i];
+    int at = keys.position();
+    Tag tag = new Tag(layout.keys[i], readValue(keys, values, numbers, type, 0, at));
+    layout.lastTag[i] = tag;
+    return tag;
+  }
+
   private int stringRef(BodyReader c, String what) {
     int at = c.position();
     int ref = c.readVarInt(what);
@@ -328,25 +383,8 @@ final class BodyDecoder {
     Origin origin = origins[originRef];
     b.scope(origin.scopeName, origin.scopeVersion);
     b.resource(origin.resource);
-    at = shape.position();
-    int layoutRef = shape.readVarInt("layout reference");
-    if (layoutRef >= layouts.length) {
-      throw CorruptChunkException.inBody(
-          "layout reference " + layoutRef + " of " + layouts.length, at);
-    }
-    Layout layout = layouts[layoutRef];
-    at = shape.position();
-    long repeats = shape.readVarLong("repeat mask");
-    int tagCount = layout.keys.length;
-    if (repeats != 0
-        && (!layout.used
-            || repeats < 0
-            || (tagCount < MAX_REPEAT_BITS && (repeats >>> tagCount) != 0))) {
-      throw CorruptChunkException.inBody(
-          "repeat mask 0x" + Long.toHexString(repeats) + " for a layout of " + tagCount
-              + " tags" + (layout.used ? "" : " used for the first time"), at);
-    }
-    layout.used = true;
+    Layout layout = layout(shape, layouts);
+    long repeats = readRepeats(shape, layout);
     if ((flags & F_REMOTE_SERVICE) != 0) b.remoteService(string(shape, "remote service"));
     String message = (flags & F_STATUS_MESSAGE) != 0 ? string(shape, "status message") : "";
     b.status(StatusCode.ofOrdinal(status), message);
@@ -365,27 +403,8 @@ final class BodyDecoder {
     BodyReader keys = columns[C_KEYS];
     BodyReader values = columns[C_STRINGS];
     BodyReader numbers = columns[C_NUMBERS];
-    String[] tagKeys = layout.keys;
-    int[] tagTypes = layout.types;
-    for (int i = 0; i < tagKeys.length; i++) {
-      int type = tagTypes[i];
-      if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) {
-        b.addTag(layout.lastTag[i]);
-      } else if (type == T_STRING) {
-        int ref = stringRef(values, "tag value");
-        if (ref != layout.lastRef[i]) {
-          layout.lastRef[i] = ref;
-          layout.lastTag[i] = new Tag(tagKeys[i], stringValue(ref));
-        }
-        b.addTag(layout.lastTag[i]);
-      } else if (type == T_TRUE || type == T_FALSE) {
-        b.addTag(layout.lastTag[i]);
-      } else {
-        int vat = keys.position();
-        Tag tag = new Tag(tagKeys[i], readValue(keys, values, numbers, type, 0, vat));
-        layout.lastTag[i] = tag;
-        b.addTag(tag);
-      }
+    for (int i = 0, n = layout.keys.length; i < n; i++) {
+      b.addTag(layoutTag(layout, i, repeats, keys, values, numbers));
     }
 
     BodyReader events = columns[C_EVENTS];

@@ -27,10 +27,10 @@ public final class ChunkAnatomy {
   private static final String[] COLUMN_NAMES = {
     "column: span ids",
     "column: parents",
-    "column: origins, flags, names, services, layouts",
+    "column: origins; flags, names, services, layouts, repeat masks",
     "column: start deltas",
     "column: durations",
-    "column: resource keys, tag layouts, arrays",
+    "column: tag layouts, resources, arrays",
     "column: string values",
     "column: numbers",
     "column: logs and links"

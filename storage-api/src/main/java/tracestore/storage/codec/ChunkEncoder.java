@@ -85,8 +85,9 @@ public final class ChunkEncoder {
   private final ArrayList<int[]> layoutOrder = new ArrayList<>();
   /** Per layout: the tags of the last span written with it, or null. */
   private final ArrayList<List<Tag>> layoutLast = new ArrayList<>();
-  /** The layout index of each span. */
+  /** The layout index of each span, and of each resource. */
   private int[] spanLayouts = new int[64];
+  private int[] resourceLayouts = new int[64];
   /** Scratch for {@link #orderStrings()}. */
   private int[] countBuckets = new int[64];
   private StringEntry[] sortedStrings = new StringEntry[64];
@@ -202,6 +203,7 @@ public final class ChunkEncoder {
     }
     if (spanOrigins.length > RETAIN_ENTRIES) spanOrigins = new int[64];
     if (spanLayouts.length > RETAIN_ENTRIES) spanLayouts = new int[64];
+    if (resourceLayouts.length > RETAIN_ENTRIES) resourceLayouts = new int[64];
     if (layouts.size() > RETAIN_ENTRIES) layouts = new HashMap<>();
     else layouts.clear();
     layoutOrder.clear();
@@ -376,9 +378,22 @@ public final class ChunkEncoder {
     w.writeVarInt(originOrder.size());
     w.writeVarInt(layoutOrder.size());
     w.writeVarInt(spans.length);
-    // Resources and origins lead the columns, so their keys and references sit with the spans'.
+    // Layouts, resources and origins lead the columns, so they sit with the spans' like data.
+    BodyWriter keys = columns[C_KEYS];
+    for (int i = 0, n = layoutOrder.size(); i < n; i++) {
+      int[] layout = layoutOrder.get(i);
+      keys.writeVarInt(layout.length);
+      for (int keyType : layout) keys.writeVarInt(keyType);
+    }
     for (int i = 0, n = resourceOrder.size(); i < n; i++) {
-      writeTags(resourceOrder.get(i), columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
+      // A resource is a layout ref, a repeat mask and values, like a span's tags.
+      List<Tag> tags = resourceOrder.get(i);
+      int layout = resourceLayouts[i];
+      long repeats = repeatMask(layoutLast.get(layout), tags);
+      layoutLast.set(layout, tags);
+      keys.writeVarInt(layout);
+      keys.writeVarLong(repeats);
+      writeValues(tags, repeats);
     }
     BodyWriter shapes = columns[C_SHAPES];
     for (int i = 0, n = originOrder.size(); i < n; i++) {
@@ -386,12 +401,6 @@ public final class ChunkEncoder {
       shapes.writeVarInt(ref(o.scopeName));
       shapes.writeVarInt(ref(o.scopeVersion));
       shapes.writeVarInt(o.resource);
-    }
-    BodyWriter keys = columns[C_KEYS];
-    for (int i = 0, n = layoutOrder.size(); i < n; i++) {
-      int[] layout = layoutOrder.get(i);
-      keys.writeVarInt(layout.length);
-      for (int keyType : layout) keys.writeVarInt(keyType);
     }
 
     long previousStart = minStart;
@@ -410,23 +419,36 @@ public final class ChunkEncoder {
    * client call) share a layout, so a span names its keys and types with one reference.
    */
   private void collectLayouts(Span[] spans) {
+    int resources = resourceOrder.size();
+    if (resourceLayouts.length < resources) resourceLayouts = new int[resources];
+    for (int i = 0; i < resources; i++) resourceLayouts[i] = layoutOf(resourceOrder.get(i));
     if (spanLayouts.length < spans.length) spanLayouts = new int[spans.length];
-    for (int i = 0; i < spans.length; i++) {
-      List<Tag> tags = spans[i].tags();
-      int[] layout = new int[tags.size()];
-      for (int t = 0; t < layout.length; t++) {
-        Tag tag = tags.get(t);
-        layout[t] = (ref(tag.key()) << TYPE_BITS) | typeOf(tag.value());
-      }
-      IntsKey k = new IntsKey(layout);
-      Integer index = layouts.get(k);
-      if (index == null) {
-        index = layoutOrder.size();
-        layouts.put(k, index);
-        layoutOrder.add(layout);
-        layoutLast.add(null);
-      }
-      spanLayouts[i] = index;
+    for (int i = 0; i < spans.length; i++) spanLayouts[i] = layoutOf(spans[i].tags());
+  }
+
+  private int layoutOf(List<Tag> tags) {
+    int[] layout = new int[tags.size()];
+    for (int t = 0; t < layout.length; t++) {
+      Tag tag = tags.get(t);
+      layout[t] = (ref(tag.key()) << TYPE_BITS) | typeOf(tag.value());
+    }
+    IntsKey k = new IntsKey(layout);
+    Integer index = layouts.get(k);
+    if (index == null) {
+      index = layoutOrder.size();
+      layouts.put(k, index);
+      layoutOrder.add(layout);
+      layoutLast.add(null);
+    }
+    return index;
+  }
+
+  /** The values of {@code tags} not marked in {@code repeats}, each in its type's column. */
+  private void writeValues(List<Tag> tags, long repeats) {
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) continue;
+      TagValue v = tags.get(i).value();
+      writeValuePayload(typeOf(v), v, columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
     }
   }
 
@@ -480,11 +502,7 @@ public final class ChunkEncoder {
     if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
     columns[C_STARTS].writeVarLong(s.startEpochNanos() - previousStart);
     columns[C_DURATIONS].writeVarLong(s.durationNanos());
-    for (int i = 0, n = tags.size(); i < n; i++) {
-      if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) continue;
-      TagValue v = tags.get(i).value();
-      writeValuePayload(typeOf(v), v, columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
-    }
+    writeValues(tags, repeats);
     w = columns[C_EVENTS];
     if ((flags & F_LOGS) != 0) {
       List<SpanLog> logs = s.logs();

@@ -467,8 +467,9 @@ class CorruptChunkTest {
     w.writeVarInt(1); // spans
     BodyWriter[] c = new BodyWriter[COLUMNS];
     for (int i = 0; i < COLUMNS; i++) c[i] = new BodyWriter(64, 1 << 20);
-    c[C_KEYS].writeVarInt(0); // the resource has no tags
     c[C_KEYS].writeVarInt(0); // the layout has no tags
+    c[C_KEYS].writeVarInt(0); // the resource: layout 0
+    c[C_KEYS].writeVarInt(0); // and an empty repeat mask
     for (int i = 0; i < 3; i++) c[C_SHAPES].writeVarInt(0); // origin: "svc", "svc", resource 0
     c[C_IDS].writeLongBE(7);
     c[C_PARENTS].writeVarInt(P_ROOT);
@@ -516,16 +517,16 @@ class CorruptChunkTest {
         .hasMessageContaining("trailing bytes in the events column");
     // A layout tag count the keys column cannot hold, though the body as a whole could.
     assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
-      c[C_KEYS] = keys(0, 5);
+      c[C_KEYS] = keys(5);
       c[C_EVENTS].writeBytes(new byte[64]);
     })))).hasMessageContaining("layout tag count 5 cannot fit");
     // A layout with a string tag, but the value column is empty.
-    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 1, T_STRING)))))
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(1, T_STRING, 0, 0)))))
         .hasMessageContaining("truncated varint for tag value");
     // A layout with an unknown type, or a key beyond the string table.
-    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 1, 7)))))
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(1, 7)))))
         .hasMessageContaining("unknown tag value type 7");
-    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 1, 1 << TYPE_BITS)))))
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(1, 1 << TYPE_BITS)))))
         .hasMessageContaining("layout key refers to string 1 of 1");
     // A span naming a layout that does not exist.
     assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
@@ -533,12 +534,15 @@ class CorruptChunkTest {
       for (int i = 0; i < 7; i++) c[C_SHAPES].writeVarInt(0);
       c[C_SHAPES].writeVarInt(1);
     })))).hasMessageContaining("layout reference 1 of 1");
-    // A repeat mask on the first span of its layout (there is nothing to repeat).
+    // A repeat mask with a bit beyond the layout's tags.
     assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
       c[C_SHAPES] = new BodyWriter(64, 1 << 20);
       for (int i = 0; i < 8; i++) c[C_SHAPES].writeVarInt(0);
       c[C_SHAPES].writeVarInt(1);
-    })))).hasMessageContaining("repeat mask 0x1 for a layout of 0 tags used for the first time");
+    })))).hasMessageContaining("repeat mask 0x1 for a layout of 0 tags");
+    // A repeat mask on the first use of a layout (there is nothing to repeat).
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 0, 1)))))
+        .hasMessageContaining("repeat mask 0x1 for a layout of 0 tags used for the first time");
   }
 
   @Test
