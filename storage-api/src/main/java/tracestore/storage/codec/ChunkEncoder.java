@@ -44,6 +44,7 @@ public final class ChunkEncoder {
   private static final int RETAIN_ENTRIES = 4096;
   private static final int COLUMN_BYTES = 2 << 10;
   private static final byte[] EMPTY = new byte[0];
+  private static final byte[] UUID_SORT_KEY = new byte[0];
   /** A shorter shared prefix costs as much as it saves. */
   private static final int MIN_SHARED_PREFIX = 3;
 
@@ -100,13 +101,17 @@ public final class ChunkEncoder {
   private Origin lastOrigin;
   private int lastOriginIndex;
 
-  private static final Comparator<StringEntry> BY_VALUE = (a, b) -> a.value.compareTo(b.value);
+  /** By UTF-8 bytes, unsigned: the order front coding works in, and a vectorized comparison. */
+  private static final Comparator<StringEntry> BY_UTF8 =
+      (a, b) -> Arrays.compareUnsigned(a.utf8, b.utf8);
 
   /** A distinct string of the chunk: how often it is referenced, and its final table index. */
   private static final class StringEntry {
     final String value;
     /** Its {@link WellKnownStrings} index, or -1. */
     final int known;
+    /** Its UTF-8 bytes, set by {@link #orderStrings()} when it is not well-known. */
+    byte[] utf8;
     int count;
     int index;
 
@@ -323,8 +328,13 @@ public final class ChunkEncoder {
       if (e.known >= 0) sortedStrings[known++] = e;
       else stringOrder.set(i - known, e); // scratch: the others, in order
     }
-    for (int i = known; i < n; i++) sortedStrings[i] = stringOrder.get(i - known);
-    Arrays.sort(sortedStrings, known, n, BY_VALUE);
+    for (int i = known; i < n; i++) {
+      StringEntry e = stringOrder.get(i - known);
+      if (!Uuids.isCanonical(e.value)) e.utf8 = utf8(e.value);
+      else e.utf8 = UUID_SORT_KEY; // UUIDs are stored packed: they sort first, share nothing
+      sortedStrings[i] = e;
+    }
+    Arrays.sort(sortedStrings, known, n, BY_UTF8);
     for (int i = 0; i < n; i++) sortedStrings[i].index = i;
     for (int i = 0; i < n; i++) stringOrder.set(i, sortedStrings[i]);
     Arrays.fill(sortedStrings, 0, n, null);
@@ -357,7 +367,7 @@ public final class ChunkEncoder {
         w.writeLongBE(Uuids.low(value));
         previous = EMPTY;
       } else {
-        byte[] utf8 = utf8(value);
+        byte[] utf8 = stringOrder.get(i).utf8;
         int shared = Arrays.mismatch(previous, utf8);
         if (shared < 0) shared = utf8.length; // equal strings cannot occur; defensive
         shared = Math.min(shared, Math.min(previous.length, utf8.length));
