@@ -41,6 +41,12 @@ final class BodyDecoder {
   private final BodyReader[] columns = new BodyReader[COLUMNS];
   private String[] strings;
   private TagValue[] stringValues;
+  /**
+   * How many more tags layouts may still make: at most one per body byte. A layout tag can cost no
+   * body byte (booleans, repeated values), so without this a small hostile body could name a
+   * layout of thousands of tags from thousands of spans and expand into billions of tags.
+   */
+  private long tagBudget;
 
   private record Origin(String scopeName, String scopeVersion, List<Tag> resource) {}
 
@@ -96,6 +102,7 @@ final class BodyDecoder {
     if (count != header.spanCount()) {
       throw r.corrupt("span count " + count + " differs from the header's " + header.spanCount());
     }
+    tagBudget = body.length;
     openColumns();
     BodyReader keys = columns[C_KEYS];
     BodyReader values = columns[C_STRINGS];
@@ -105,7 +112,7 @@ final class BodyDecoder {
     for (int i = 0; i < resourceCount; i++) {
       Layout layout = layout(keys, layouts);
       long repeats = readRepeats(keys, layout);
-      int n = layout.keys.length;
+      int n = spend(layout, keys);
       if (n == 0) {
         resources.add(List.of());
         continue;
@@ -145,23 +152,27 @@ final class BodyDecoder {
     return spans;
   }
 
-  /** Reads the lengths of all columns but the last, which runs to the end of the body. */
+  /** Reads the padding and the lengths of all columns but the last, which runs to the padding. */
   private void openColumns() {
     int[] lengths = new int[COLUMNS];
-    long sum = 0;
+    long sum = r.readVarInt("padding length");
     for (int c = 0; c < COLUMNS - 1; c++) {
       lengths[c] = r.readVarInt(COLUMN_NAMES[c] + " column length");
       sum += lengths[c];
     }
     if (sum > r.remaining()) {
       throw r.corrupt(
-          "column lengths add up to " + sum + " but only " + r.remaining() + " bytes are left");
+          "column lengths and padding add up to " + sum + " but only " + r.remaining()
+              + " bytes are left");
     }
     lengths[COLUMNS - 1] = r.remaining() - (int) sum;
     int start = r.position();
     for (int c = 0; c < COLUMNS; c++) {
       columns[c] = new BodyReader(body, start, start + lengths[c]);
       start += lengths[c];
+    }
+    for (int i = start; i < body.length; i++) {
+      if (body[i] != 0) throw CorruptChunkException.inBody("non-zero padding byte", i);
     }
   }
 
@@ -242,6 +253,16 @@ final class BodyDecoder {
       origins[i] = new Origin(name, version, resources.get(resource));
     }
     return origins;
+  }
+
+  /** Charges a layout's tags to the budget; returns how many. */
+  private int spend(Layout layout, BodyReader c) {
+    int n = layout.keys.length;
+    tagBudget -= n;
+    if (tagBudget < 0) {
+      throw c.corrupt("the tag layouts make more tags than the body has bytes (" + body.length + ")");
+    }
+    return n;
   }
 
   private static Layout layout(BodyReader c, Layout[] layouts) {
@@ -385,6 +406,7 @@ final class BodyDecoder {
     b.resource(origin.resource);
     Layout layout = layout(shape, layouts);
     long repeats = readRepeats(shape, layout);
+    spend(layout, shape);
     if ((flags & F_REMOTE_SERVICE) != 0) b.remoteService(string(shape, "remote service"));
     String message = (flags & F_STATUS_MESSAGE) != 0 ? string(shape, "status message") : "";
     b.status(StatusCode.ofOrdinal(status), message);

@@ -74,11 +74,12 @@ public final class ChunkAnatomy {
     names.add("string table");
     ends.add(r.position());
     for (int i = 0; i < 4; i++) r.readVarInt("count");
+    int padding = r.readVarInt("padding");
     int[] lengths = new int[COLUMNS];
-    int sum = 0;
+    int sum = padding;
     for (int c = 0; c < COLUMNS - 1; c++) sum += lengths[c] = r.readVarInt("column length");
     lengths[COLUMNS - 1] = r.remaining() - sum;
-    names.add("counts and column lengths");
+    names.add("counts, padding and column lengths");
     ends.add(r.position());
     int at = r.position();
     for (int c = 0; c < COLUMNS; c++) {
@@ -86,6 +87,8 @@ public final class ChunkAnatomy {
       names.add(COLUMN_NAMES[c]);
       ends.add(at);
     }
+    names.add("padding");
+    ends.add(at + padding);
     List<Section> out = new ArrayList<>();
     out.add(new Section("header", HEADER_LENGTH, HEADER_LENGTH));
     LZ4Compressor lz4 = compressor();

@@ -419,9 +419,35 @@ public final class ChunkEncoder {
       spanIndex.putIfAbsent(spans[i].spanId(), i);
       previousStart = spans[i].startEpochNanos();
     }
+    // The decoder refuses to make more layout tags than the body has bytes (a tiny body must not
+    // expand into millions of tags). Real spans are far below that; for absurd ones (thousands
+    // of boolean or repeated tags per span) zero padding, which LZ4 shrinks to nothing, makes up
+    // the difference.
+    long unpadded = w.length() + 1;
+    for (int c = 0; c < COLUMNS; c++) {
+      unpadded += columns[c].length() + (c < COLUMNS - 1 ? varIntSize(columns[c].length()) : 0);
+    }
+    long padding = Math.max(0, layoutTags(spans.length) - unpadded);
+    if (padding > MAX_UNCOMPRESSED) {
+      throw new IllegalArgumentException("too many tags for one chunk; split the spans");
+    }
+    w.writeVarInt((int) padding);
     // The lengths of all columns but the last (which runs to the end), then the columns.
     for (int c = 0; c < COLUMNS - 1; c++) w.writeVarInt(columns[c].length());
     for (BodyWriter c : columns) w.writeBytes(c.array(), c.length());
+    for (long i = 0; i < padding; i++) w.writeByte(0);
+  }
+
+  /** How many tags the decoder makes from layouts: every resource's and every span's. */
+  private long layoutTags(int spanCount) {
+    long n = 0;
+    for (int i = 0, r = resourceOrder.size(); i < r; i++) n += layoutOrder.get(resourceLayouts[i]).length;
+    for (int i = 0; i < spanCount; i++) n += layoutOrder.get(spanLayouts[i]).length;
+    return n;
+  }
+
+  private static int varIntSize(int v) {
+    return v < (1 << 7) ? 1 : v < (1 << 14) ? 2 : v < (1 << 21) ? 3 : v < (1 << 28) ? 4 : 5;
   }
 
   /**

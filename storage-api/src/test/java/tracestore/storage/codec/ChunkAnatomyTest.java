@@ -18,7 +18,7 @@ class ChunkAnatomyTest {
     ChunkHeader header = ChunkDecoder.readHeader(chunk.payload());
     List<ChunkAnatomy.Section> sections = ChunkAnatomy.sections(chunk.payload());
 
-    assertThat(sections).hasSize(13);
+    assertThat(sections).hasSize(14);
     assertThat(sections.get(0).name()).isEqualTo("header");
     assertThat(sections.get(2).name()).isEqualTo("string table");
     int raw = sections.stream().mapToInt(ChunkAnatomy.Section::rawBytes).sum();

@@ -228,6 +228,22 @@ class ChunkRoundTripTest {
     roundTrip(traceId, spans);
   }
 
+  /** Many free tags (booleans) per span: the encoder pads the body so the decoder's budget holds. */
+  @Test
+  void spansWithThousandsOfBooleanTagsRoundTrip() {
+    TraceId traceId = new TraceId(0, 13);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Span.Builder b = span(traceId, i + 1).startEpochNanos(1_000L + i);
+      for (int k = 0; k < 200; k++) b.addTag(Tag.of("flag" + k, (i + k) % 3 == 0));
+      spans.add(b.build());
+    }
+    Chunk chunk = roundTrip(traceId, spans);
+    ChunkHeader header = ChunkDecoder.readHeader(chunk.payload());
+    assertThat(header.uncompressedLength()).isGreaterThanOrEqualTo(300 * 200);
+    assertThat(chunk.payload().length).isLessThan(300 * 200 / 4); // the padding compresses away
+  }
+
   @Test
   void uuidsAndSharedPrefixesRoundTripExactly() {
     TraceId traceId = new TraceId(0, 11);

@@ -478,6 +478,7 @@ class CorruptChunkTest {
     c[C_STARTS].writeVarLong(0);
     c[C_DURATIONS].writeVarLong(5);
     edit.accept(c);
+    w.writeVarInt(0); // no padding
     for (int i = 0; i < COLUMNS - 1; i++) w.writeVarInt(c[i].length() + lengthDelta[i]);
     for (BodyWriter col : c) w.writeBytes(col.array(), col.length());
     return Arrays.copyOf(w.array(), w.length());
@@ -507,7 +508,7 @@ class CorruptChunkTest {
     int[] tooLong = new int[COLUMNS];
     tooLong[C_IDS] = 1 << 30;
     assertThat(assertCorrupt(v2Framed(v2Body(tooLong, c -> {}))))
-        .hasMessageContaining("column lengths add up to");
+        .hasMessageContaining("column lengths and padding add up to");
     int[] shifted = new int[COLUMNS];
     shifted[C_IDS] = 1; // the ids column swallows the parents' first byte
     assertCorrupt(v2Framed(v2Body(shifted, c -> {})));
@@ -543,6 +544,51 @@ class CorruptChunkTest {
     // A repeat mask on the first use of a layout (there is nothing to repeat).
     assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 0, 1)))))
         .hasMessageContaining("repeat mask 0x1 for a layout of 0 tags used for the first time");
+  }
+
+  /**
+   * Boolean and repeated tags cost no body byte, so a small body could name a layout of many tags
+   * from many resources and spans; the decoder makes at most one layout tag per body byte.
+   */
+  @Test
+  void layoutsCannotExpandASmallBodyIntoManyTags() {
+    BodyWriter w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (int count : new int[] {50, 1, 1, 1}) w.writeVarInt(count); // resources, origins, ...
+    BodyWriter[] c = new BodyWriter[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++) c[i] = new BodyWriter(64, 1 << 20);
+    c[C_KEYS].writeVarInt(100); // one layout of 100 booleans
+    for (int i = 0; i < 100; i++) c[C_KEYS].writeVarInt(T_TRUE);
+    for (int i = 0; i < 50; i++) {
+      c[C_KEYS].writeVarInt(0); // 50 resources with that layout: 2 bytes each, 100 tags each
+      c[C_KEYS].writeVarInt(0);
+    }
+    for (int i = 0; i < 3 + 6; i++) c[C_SHAPES].writeVarInt(0); // the origin, then the span
+    c[C_IDS].writeLongBE(7);
+    c[C_PARENTS].writeVarInt(P_ROOT);
+    c[C_STARTS].writeVarLong(0);
+    c[C_DURATIONS].writeVarLong(5);
+    w.writeVarInt(0);
+    for (int i = 0; i < COLUMNS - 1; i++) w.writeVarInt(c[i].length());
+    for (BodyWriter col : c) w.writeBytes(col.array(), col.length());
+    byte[] body = Arrays.copyOf(w.array(), w.length());
+    assertThat(body.length).isLessThan(400);
+    assertThat(assertCorrupt(v2Framed(body)))
+        .hasMessageContaining("more tags than the body has bytes");
+    // Non-zero padding is rejected too: there is one way to write a chunk.
+    byte[] padded = v2Body(new int[COLUMNS], x -> {});
+    int paddingAt = indexOfPaddingVarint(padded);
+    padded[paddingAt] = 1;
+    byte[] withByte = Arrays.copyOf(padded, padded.length + 1);
+    withByte[padded.length] = 9;
+    assertThat(assertCorrupt(v2Framed(withByte))).hasMessageContaining("non-zero padding byte");
+  }
+
+  /** In {@link #v2Body}: trace id 16, string count 1, entry 1, "svc" 3, four counts. */
+  private static int indexOfPaddingVarint(byte[] v2Body) {
+    return 16 + 1 + 1 + 3 + 4;
   }
 
   @Test
