@@ -4,11 +4,13 @@ import java.util.Objects;
 import tracestore.storage.model.TraceId;
 
 /**
- * The spans of one trace from one write batch, encoded and LZ4-compressed as one block (see {@code
- * tracestore.storage.codec.ChunkCodec}). It is stored as one row keyed by (traceId, chunkId).
+ * The spans of one trace from one write batch, encoded and LZ4-compressed as one block: written by
+ * {@link tracestore.storage.codec.ChunkEncoder}, read by {@link tracestore.storage.codec.ChunkDecoder}
+ * (format in {@code storage-api/RATIONALE.md}). It is stored as one row keyed by (traceId, chunkId).
  *
  * @param traceId the trace all its spans belong to
- * @param chunkId a 64-bit hash of the encoded content, so a replayed batch overwrites the same row
+ * @param chunkId a 64-bit hash of the encoded content (body and min start), so a replayed batch
+ *     overwrites the same row
  * @param minStartEpochNanos the earliest span start, nanoseconds since the epoch
  * @param maxEndEpochNanos the latest span end, nanoseconds since the epoch
  * @param spanCount number of spans inside

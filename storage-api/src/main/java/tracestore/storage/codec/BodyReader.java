@@ -11,7 +11,13 @@ final class BodyReader {
   private int pos;
 
   BodyReader(byte[] buf, int limit) {
+    this(buf, 0, limit);
+  }
+
+  /** A cursor over {@code buf[start, limit)}; offsets in errors stay those of the whole body. */
+  BodyReader(byte[] buf, int start, int limit) {
     this.buf = buf;
+    this.pos = start;
     this.limit = limit;
   }
 

@@ -62,6 +62,18 @@ final class BodyWriter {
     pos += b.length;
   }
 
+  /** Appends the first {@code n} bytes of {@code b}. */
+  void writeBytes(byte[] b, int n) {
+    writeBytes(b, 0, n);
+  }
+
+  /** Appends {@code n} bytes of {@code b} from {@code from}. */
+  void writeBytes(byte[] b, int from, int n) {
+    ensure(n);
+    System.arraycopy(b, from, buf, pos, n);
+    pos += n;
+  }
+
   /** Unsigned LEB128 of a non-negative int: 1 to 5 bytes. */
   void writeVarInt(int v) {
     if (buf.length - pos < 5) ensure(5);

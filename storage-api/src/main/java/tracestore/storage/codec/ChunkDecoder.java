@@ -46,9 +46,10 @@ public final class ChunkDecoder {
               + ")", OFF_MAGIC);
     }
     int version = payload[OFF_VERSION] & 0xFF;
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_1) {
       throw CorruptChunkException.inPayload(
-          "unsupported format version " + version + " (this decoder reads " + VERSION + ")",
+          "unsupported format version " + version + " (this decoder reads " + VERSION_1 + " and "
+              + VERSION + ")",
           OFF_VERSION);
     }
     if (payload[OFF_FLAGS] != 0) {
@@ -131,6 +132,8 @@ public final class ChunkDecoder {
           "the LZ4 block decompresses to " + n + " bytes, the header says " + body.length,
           HEADER_LENGTH);
     }
-    return new BodyDecoder(body, header, expected).decode();
+    return header.formatVersion() == VERSION_1
+        ? new BodyDecoderV1(body, header, expected).decode()
+        : new BodyDecoder(body, header, expected).decode();
   }
 }

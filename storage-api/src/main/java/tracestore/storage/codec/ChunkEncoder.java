@@ -42,6 +42,11 @@ public final class ChunkEncoder {
   private static final int INITIAL_BYTES = 16 << 10;
   private static final int RETAIN_BYTES = 1 << 20;
   private static final int RETAIN_ENTRIES = 4096;
+  private static final int COLUMN_BYTES = 2 << 10;
+  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] UUID_SORT_KEY = new byte[0];
+  /** A shorter shared prefix costs as much as it saves. */
+  private static final int MIN_SHARED_PREFIX = 3;
 
   /** The canonical span order; the final tie-break on hashCode only matters for near-twins. */
   static final Comparator<Span> CANONICAL =
@@ -62,6 +67,8 @@ public final class ChunkEncoder {
       };
 
   private final BodyWriter body = new BodyWriter(INITIAL_BYTES, RETAIN_BYTES);
+  /** The span columns of format 2, appended to {@link #body} once every span is written. */
+  private final BodyWriter[] columns = new BodyWriter[COLUMNS];
   private final LZ4Compressor lz4 = ChunkFormat.compressor();
   private final XXHash32 hash32 = ChunkFormat.hash32();
   private final XXHash64 hash64 = ChunkFormat.hash64();
@@ -74,6 +81,14 @@ public final class ChunkEncoder {
   private HashMap<Origin, Integer> origins = new HashMap<>();
   private final ArrayList<Origin> originOrder = new ArrayList<>();
   private final LongIntMap spanIndex = new LongIntMap(64);
+  /** Tag layouts: each distinct list of (key << 3 | type) of the spans' tags, by first use. */
+  private HashMap<IntsKey, Integer> layouts = new HashMap<>();
+  private final ArrayList<int[]> layoutOrder = new ArrayList<>();
+  /** Per layout: the tags of the last span written with it, or null. */
+  private final ArrayList<List<Tag>> layoutLast = new ArrayList<>();
+  /** The layout index of each span, and of each resource. */
+  private int[] spanLayouts = new int[64];
+  private int[] resourceLayouts = new int[64];
   /** Scratch for {@link #orderStrings()}. */
   private int[] countBuckets = new int[64];
   private StringEntry[] sortedStrings = new StringEntry[64];
@@ -86,21 +101,50 @@ public final class ChunkEncoder {
   private Origin lastOrigin;
   private int lastOriginIndex;
 
+  /** By UTF-8 bytes, unsigned: the order front coding works in, and a vectorized comparison. */
+  private static final Comparator<StringEntry> BY_UTF8 =
+      (a, b) -> Arrays.compareUnsigned(a.utf8, b.utf8);
+
   /** A distinct string of the chunk: how often it is referenced, and its final table index. */
   private static final class StringEntry {
     final String value;
+    /** Its {@link WellKnownStrings} index, or -1. */
+    final int known;
+    /** Its UTF-8 bytes, set by {@link #orderStrings()} when it is not well-known. */
+    byte[] utf8;
     int count;
     int index;
 
     StringEntry(String value) {
       this.value = value;
+      this.known = WellKnownStrings.indexOf(value);
+    }
+  }
+
+  /** An int[] compared by content, as a hash key. */
+  private record IntsKey(int[] values) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IntsKey k && Arrays.equals(values, k.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(values);
+    }
+
+    @Override
+    public String toString() {
+      return Arrays.toString(values);
     }
   }
 
   /** Where spans come from: instrumentation scope and an index into the resource table. */
   private record Origin(String scopeName, String scopeVersion, int resource) {}
 
-  public ChunkEncoder() {}
+  public ChunkEncoder() {
+    for (int c = 0; c < COLUMNS; c++) columns[c] = new BodyWriter(COLUMN_BYTES, RETAIN_BYTES);
+  }
 
   /**
    * Encodes {@code spans}, all of trace {@code traceId}, into one chunk.
@@ -144,6 +188,7 @@ public final class ChunkEncoder {
 
   private void reset() {
     body.reset();
+    for (BodyWriter c : columns) c.reset();
     if (out.length > RETAIN_BYTES) out = new byte[HEADER_LENGTH + INITIAL_BYTES];
     if (strings.size() > RETAIN_ENTRIES) strings = new HashMap<>();
     else strings.clear();
@@ -162,6 +207,16 @@ public final class ChunkEncoder {
       resourceOrder.trimToSize();
     }
     if (spanOrigins.length > RETAIN_ENTRIES) spanOrigins = new int[64];
+    if (spanLayouts.length > RETAIN_ENTRIES) spanLayouts = new int[64];
+    if (resourceLayouts.length > RETAIN_ENTRIES) resourceLayouts = new int[64];
+    if (layouts.size() > RETAIN_ENTRIES) layouts = new HashMap<>();
+    else layouts.clear();
+    layoutOrder.clear();
+    layoutLast.clear();
+    if (large) {
+      layoutOrder.trimToSize();
+      layoutLast.trimToSize();
+    }
     lastResource = null;
     lastOrigin = null;
     spanIndex.clear(1024);
@@ -242,9 +297,8 @@ public final class ChunkEncoder {
   }
 
   /**
-   * Most referenced strings first, so they get one-byte references; ties by first use. A stable
-   * counting sort on the use count (entries are already in first-use order), in linear time: a
-   * comparison sort here was a sixth of the encoding time.
+   * Well-known strings first, most referenced first (ties by first use): a stable counting sort
+   * on the use count, in linear time. Then the other strings, sorted by value.
    */
   private void orderStrings() {
     int n = stringOrder.size();
@@ -264,6 +318,24 @@ public final class ChunkEncoder {
       StringEntry e = stringOrder.get(i);
       sortedStrings[e.index] = e;
     }
+    // Well-known strings first, most used first: they are the keys and common values, referenced
+    // from every span, and cost one byte in the table. Then every other string sorted by value, so
+    // that strings sharing a prefix (thread names, URLs, routes) sit next to each other and store
+    // only what differs. Measured: about 4 bytes per span fewer than use-count order.
+    int known = 0;
+    for (int i = 0; i < n; i++) {
+      StringEntry e = sortedStrings[i];
+      if (e.known >= 0) sortedStrings[known++] = e;
+      else stringOrder.set(i - known, e); // scratch: the others, in order
+    }
+    for (int i = known; i < n; i++) {
+      StringEntry e = stringOrder.get(i - known);
+      if (!Uuids.isCanonical(e.value)) e.utf8 = utf8(e.value);
+      else e.utf8 = UUID_SORT_KEY; // UUIDs are stored packed: they sort first, share nothing
+      sortedStrings[i] = e;
+    }
+    Arrays.sort(sortedStrings, known, n, BY_UTF8);
+    for (int i = 0; i < n; i++) sortedStrings[i].index = i;
     for (int i = 0; i < n; i++) stringOrder.set(i, sortedStrings[i]);
     Arrays.fill(sortedStrings, 0, n, null);
     if (sortedStrings.length > RETAIN_ENTRIES) sortedStrings = new StringEntry[64];
@@ -279,57 +351,175 @@ public final class ChunkEncoder {
     BodyWriter w = body;
     w.writeLongBE(traceId.high());
     w.writeLongBE(traceId.low());
-    w.writeVarLong(minStart);
+    // The min start is in the header (format 1 repeated it here); starts are deltas from it.
 
     w.writeVarInt(stringOrder.size());
+    byte[] previous = EMPTY;
     for (int i = 0, n = stringOrder.size(); i < n; i++) {
       String value = stringOrder.get(i).value;
-      int known = WellKnownStrings.indexOf(value);
+      int known = stringOrder.get(i).known;
       if (known >= 0) {
-        w.writeVarInt((known << 1) | 1);
+        w.writeVarInt((known << S_KIND_BITS) | S_KNOWN);
+        previous = EMPTY;
+      } else if (Uuids.isCanonical(value)) {
+        w.writeVarInt(S_UUID);
+        w.writeLongBE(Uuids.high(value));
+        w.writeLongBE(Uuids.low(value));
+        previous = EMPTY;
       } else {
-        byte[] utf8 = utf8(value);
-        w.writeVarInt(utf8.length << 1);
-        w.writeBytes(utf8);
+        byte[] utf8 = stringOrder.get(i).utf8;
+        int shared = Arrays.mismatch(previous, utf8);
+        if (shared < 0) shared = utf8.length; // equal strings cannot occur; defensive
+        shared = Math.min(shared, Math.min(previous.length, utf8.length));
+        if (shared >= MIN_SHARED_PREFIX) {
+          w.writeVarInt(((utf8.length - shared) << S_KIND_BITS) | S_PREFIXED);
+          w.writeVarInt(shared);
+          w.writeBytes(utf8, shared, utf8.length - shared);
+        } else {
+          w.writeVarInt((utf8.length << S_KIND_BITS) | S_LITERAL);
+          w.writeBytes(utf8);
+        }
+        previous = utf8;
       }
     }
 
+    collectLayouts(spans);
     w.writeVarInt(resourceOrder.size());
-    for (int i = 0, n = resourceOrder.size(); i < n; i++) writeTags(resourceOrder.get(i));
-
     w.writeVarInt(originOrder.size());
+    w.writeVarInt(layoutOrder.size());
+    w.writeVarInt(spans.length);
+    // Layouts, resources and origins lead the columns, so they sit with the spans' like data.
+    BodyWriter keys = columns[C_KEYS];
+    for (int i = 0, n = layoutOrder.size(); i < n; i++) {
+      int[] layout = layoutOrder.get(i);
+      keys.writeVarInt(layout.length);
+      for (int keyType : layout) keys.writeVarInt(keyType);
+    }
+    for (int i = 0, n = resourceOrder.size(); i < n; i++) {
+      // A resource is a layout ref, a repeat mask and values, like a span's tags.
+      List<Tag> tags = resourceOrder.get(i);
+      int layout = resourceLayouts[i];
+      long repeats = repeatMask(layoutLast.get(layout), tags);
+      layoutLast.set(layout, tags);
+      keys.writeVarInt(layout);
+      keys.writeVarLong(repeats);
+      writeValues(tags, repeats);
+    }
+    BodyWriter shapes = columns[C_SHAPES];
     for (int i = 0, n = originOrder.size(); i < n; i++) {
       Origin o = originOrder.get(i);
-      w.writeVarInt(ref(o.scopeName));
-      w.writeVarInt(ref(o.scopeVersion));
-      w.writeVarInt(o.resource);
+      shapes.writeVarInt(ref(o.scopeName));
+      shapes.writeVarInt(ref(o.scopeVersion));
+      shapes.writeVarInt(o.resource);
     }
 
-    w.writeVarInt(spans.length);
     long previousStart = minStart;
     for (int i = 0; i < spans.length; i++) {
-      writeSpan(spans[i], previousStart, spanOrigins[i]);
+      writeSpan(spans[i], previousStart, spanOrigins[i], spanLayouts[i]);
       spanIndex.putIfAbsent(spans[i].spanId(), i);
       previousStart = spans[i].startEpochNanos();
     }
+    // The decoder refuses to make more layout tags than the body has bytes (a tiny body must not
+    // expand into millions of tags). Real spans are far below that; for absurd ones (thousands
+    // of boolean or repeated tags per span) zero padding, which LZ4 shrinks to nothing, makes up
+    // the difference.
+    long unpadded = w.length() + 1;
+    for (int c = 0; c < COLUMNS; c++) {
+      unpadded += columns[c].length() + (c < COLUMNS - 1 ? varIntSize(columns[c].length()) : 0);
+    }
+    long padding = Math.max(0, layoutTags(spans.length) - unpadded);
+    if (padding > MAX_UNCOMPRESSED) {
+      throw new IllegalArgumentException("too many tags for one chunk; split the spans");
+    }
+    w.writeVarInt((int) padding);
+    // The lengths of all columns but the last (which runs to the end), then the columns.
+    for (int c = 0; c < COLUMNS - 1; c++) w.writeVarInt(columns[c].length());
+    for (BodyWriter c : columns) w.writeBytes(c.array(), c.length());
+    for (long i = 0; i < padding; i++) w.writeByte(0);
+  }
+
+  /** How many tags the decoder makes from layouts: every resource's and every span's. */
+  private long layoutTags(int spanCount) {
+    long n = 0;
+    for (int i = 0, r = resourceOrder.size(); i < r; i++) n += layoutOrder.get(resourceLayouts[i]).length;
+    for (int i = 0; i < spanCount; i++) n += layoutOrder.get(spanLayouts[i]).length;
+    return n;
+  }
+
+  private static int varIntSize(int v) {
+    return v < (1 << 7) ? 1 : v < (1 << 14) ? 2 : v < (1 << 21) ? 3 : v < (1 << 28) ? 4 : 5;
+  }
+
+  /**
+   * Gives each span the index of its tag layout. Spans of one kind (every SQL call, every HTTP
+   * client call) share a layout, so a span names its keys and types with one reference.
+   */
+  private void collectLayouts(Span[] spans) {
+    int resources = resourceOrder.size();
+    if (resourceLayouts.length < resources) resourceLayouts = new int[resources];
+    for (int i = 0; i < resources; i++) resourceLayouts[i] = layoutOf(resourceOrder.get(i));
+    if (spanLayouts.length < spans.length) spanLayouts = new int[spans.length];
+    for (int i = 0; i < spans.length; i++) spanLayouts[i] = layoutOf(spans[i].tags());
+  }
+
+  private int layoutOf(List<Tag> tags) {
+    int[] layout = new int[tags.size()];
+    for (int t = 0; t < layout.length; t++) {
+      Tag tag = tags.get(t);
+      layout[t] = (ref(tag.key()) << TYPE_BITS) | typeOf(tag.value());
+    }
+    IntsKey k = new IntsKey(layout);
+    Integer index = layouts.get(k);
+    if (index == null) {
+      index = layoutOrder.size();
+      layouts.put(k, index);
+      layoutOrder.add(layout);
+      layoutLast.add(null);
+    }
+    return index;
+  }
+
+  /** The values of {@code tags} not marked in {@code repeats}, each in its type's column. */
+  private void writeValues(List<Tag> tags, long repeats) {
+    for (int i = 0, n = tags.size(); i < n; i++) {
+      if (i < MAX_REPEAT_BITS && (repeats & (1L << i)) != 0) continue;
+      TagValue v = tags.get(i).value();
+      writeValuePayload(typeOf(v), v, columns[C_KEYS], columns[C_STRINGS], columns[C_NUMBERS]);
+    }
+  }
+
+  /**
+   * Bit i set: the value of tag i equals that of the previous span with the same layout, and is not
+   * written again. Spans of one kind repeat the method, system, port, status... of the previous
+   * one; one mask byte replaces those values. Booleans are never marked (their type is the value).
+   */
+  private static long repeatMask(List<Tag> previous, List<Tag> tags) {
+    if (previous == null) return 0;
+    long mask = 0;
+    for (int i = 0, n = Math.min(tags.size(), MAX_REPEAT_BITS); i < n; i++) {
+      TagValue v = tags.get(i).value();
+      if (!(v instanceof TagValue.Bool) && v.equals(previous.get(i).value())) mask |= 1L << i;
+    }
+    return mask;
   }
 
   /** {@code previousStart}: the previous span's start in canonical order (the min start first). */
-  private void writeSpan(Span s, long previousStart, int origin) {
-    BodyWriter w = body;
-    w.writeLongBE(s.spanId());
+  private void writeSpan(Span s, long previousStart, int origin, int layout) {
+    columns[C_IDS].writeLongBE(s.spanId());
     long parent = s.parentSpanId();
+    BodyWriter p = columns[C_PARENTS];
     if (parent == 0) {
-      w.writeVarInt(P_ROOT);
+      p.writeVarInt(P_ROOT);
     } else {
       int idx = spanIndex.get(parent);
       if (idx >= 0) {
-        w.writeVarInt(P_INDEX_BASE + idx);
+        p.writeVarInt(P_INDEX_BASE + idx);
       } else {
-        w.writeVarInt(P_EXPLICIT);
-        w.writeLongBE(parent);
+        p.writeVarInt(P_EXPLICIT);
+        p.writeLongBE(parent);
       }
     }
+    BodyWriter w = columns[C_SHAPES];
     int flags = s.kind().ordinal() | (s.statusCode().ordinal() << F_STATUS_SHIFT);
     if (!s.remoteService().isEmpty()) flags |= F_REMOTE_SERVICE;
     if (!s.statusMessage().isEmpty()) flags |= F_STATUS_MESSAGE;
@@ -338,12 +528,18 @@ public final class ChunkEncoder {
     w.writeVarInt(flags);
     w.writeVarInt(ref(s.name()));
     w.writeVarInt(ref(s.service()));
-    w.writeVarLong(s.startEpochNanos() - previousStart);
-    w.writeVarLong(s.durationNanos());
     w.writeVarInt(origin);
+    w.writeVarInt(layout);
+    List<Tag> tags = s.tags();
+    long repeats = repeatMask(layoutLast.get(layout), tags);
+    layoutLast.set(layout, tags);
+    w.writeVarLong(repeats);
     if ((flags & F_REMOTE_SERVICE) != 0) w.writeVarInt(ref(s.remoteService()));
     if ((flags & F_STATUS_MESSAGE) != 0) w.writeVarInt(ref(s.statusMessage()));
-    writeTags(s.tags());
+    columns[C_STARTS].writeVarLong(s.startEpochNanos() - previousStart);
+    columns[C_DURATIONS].writeVarLong(s.durationNanos());
+    writeValues(tags, repeats);
+    w = columns[C_EVENTS];
     if ((flags & F_LOGS) != 0) {
       List<SpanLog> logs = s.logs();
       w.writeVarInt(logs.size());
@@ -351,7 +547,7 @@ public final class ChunkEncoder {
         SpanLog log = logs.get(i);
         w.writeZigZag(log.epochNanos() - s.startEpochNanos());
         w.writeVarInt(ref(log.name()));
-        writeTags(log.fields());
+        writeTags(log.fields(), w, w, w);
       }
     }
     if ((flags & F_LINKS) != 0) {
@@ -362,20 +558,23 @@ public final class ChunkEncoder {
         w.writeLongBE(link.traceId().high());
         w.writeLongBE(link.traceId().low());
         w.writeLongBE(link.spanId());
-        writeTags(link.tags());
+        writeTags(link.tags(), w, w, w);
       }
     }
   }
 
-  private void writeTags(List<Tag> tags) {
-    BodyWriter w = body;
-    w.writeVarInt(tags.size());
+  /**
+   * Tag count and keys (with types) go to {@code keys}, string values to {@code strings}, numbers
+   * to {@code numbers}. Span tags use three columns; resources, logs and links one writer for all.
+   */
+  private void writeTags(List<Tag> tags, BodyWriter keys, BodyWriter strings, BodyWriter numbers) {
+    keys.writeVarInt(tags.size());
     for (int i = 0, n = tags.size(); i < n; i++) {
       Tag t = tags.get(i);
       TagValue v = t.value();
       int type = typeOf(v);
-      w.writeVarInt((ref(t.key()) << TYPE_BITS) | type);
-      writeValuePayload(type, v);
+      keys.writeVarInt((ref(t.key()) << TYPE_BITS) | type);
+      writeValuePayload(type, v, keys, strings, numbers);
     }
   }
 
@@ -396,26 +595,26 @@ public final class ChunkEncoder {
     }
   }
 
-  private void writeValuePayload(int type, TagValue v) {
-    BodyWriter w = body;
+  private void writeValuePayload(
+      int type, TagValue v, BodyWriter keys, BodyWriter strings, BodyWriter numbers) {
     switch (type) {
       case T_STRING:
-        w.writeVarInt(ref(((TagValue.Str) v).value()));
+        strings.writeVarInt(ref(((TagValue.Str) v).value()));
         break;
       case T_LONG:
-        w.writeZigZag(((TagValue.Int) v).value());
+        numbers.writeZigZag(((TagValue.Int) v).value());
         break;
       case T_DOUBLE:
-        w.writeLongBE(Double.doubleToRawLongBits(((TagValue.Dbl) v).value()));
+        numbers.writeLongBE(Double.doubleToRawLongBits(((TagValue.Dbl) v).value()));
         break;
       case T_ARRAY:
         List<TagValue> values = ((TagValue.Arr) v).values();
-        w.writeVarInt(values.size());
+        keys.writeVarInt(values.size());
         for (int i = 0, n = values.size(); i < n; i++) {
           TagValue e = values.get(i);
           int t = typeOf(e);
-          w.writeByte(t);
-          writeValuePayload(t, e);
+          keys.writeByte(t);
+          writeValuePayload(t, e, keys, strings, numbers);
         }
         break;
       default: // booleans live in the type alone
@@ -464,7 +663,8 @@ public final class ChunkEncoder {
     INT.set(p, OFF_COMPRESSED, clen);
     INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(hash32, p, clen));
     byte[] payload = Arrays.copyOf(p, HEADER_LENGTH + clen);
-    long chunkId = hash64.hash(body.array(), 0, len, CHUNK_ID_SEED);
+    // The body holds times relative to the min start, so the id covers the min start too.
+    long chunkId = hash64.hash(body.array(), 0, len, CHUNK_ID_SEED ^ minStart);
     return new Chunk(traceId, chunkId, minStart, maxEnd, spanCount, payload);
   }
 }

@@ -11,8 +11,9 @@ import net.jpountz.xxhash.XXHash64;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
- * Constants of chunk format version 1, shared by the encoder and the decoder. The layout is described
- * in {@code storage-api/RATIONALE.md}; every multi-byte fixed field is big-endian.
+ * Constants of the chunk format, shared by the encoder and the decoders. The encoder writes version
+ * 2 (columnar span section); the decoder also reads version 1. The layouts are described in {@code
+ * storage-api/RATIONALE.md}; every multi-byte fixed field is big-endian.
  */
 final class ChunkFormat {
   private ChunkFormat() {}
@@ -20,7 +21,11 @@ final class ChunkFormat {
   /** "TSCK": tracestore chunk. */
   static final int MAGIC = 0x5453434B;
 
-  static final int VERSION = 1;
+  /** The version the encoder writes. */
+  static final int VERSION = 2;
+
+  /** The previous version, row-oriented, still readable. */
+  static final int VERSION_1 = 1;
 
   // Header offsets.
   static final int OFF_MAGIC = 0;
@@ -52,6 +57,12 @@ final class ChunkFormat {
   /** A tag is at least its key/type varint (booleans have no value bytes). */
   static final int MIN_TAG_BYTES = 1;
 
+  /** Tags at positions 0 to 62 of a layout can be marked as repeated in a span's repeat mask. */
+  static final int MAX_REPEAT_BITS = 63;
+
+  /** A format-2 tag layout is at least its tag count. */
+  static final int MIN_LAYOUT_BYTES = 1;
+
   // Tag value types, in the low 3 bits of the tag's key varint (and as the element byte in arrays).
   static final int T_STRING = 0;
   static final int T_LONG = 1;
@@ -71,6 +82,36 @@ final class ChunkFormat {
   static final int F_LOGS = 1 << 7;
   static final int F_LINKS = 1 << 8;
   static final int F_KNOWN = (1 << 9) - 1;
+
+  // Format 2 string-table entry: a varint whose low 2 bits say what follows.
+  /** (UTF-8 length << 2): the bytes follow. */
+  static final int S_LITERAL = 0;
+  /** (index << 2) | 1: a {@link WellKnownStrings} entry, nothing follows. */
+  static final int S_KNOWN = 1;
+  /** Exactly 2: a canonical lowercase UUID string, its 16 bytes follow. */
+  static final int S_UUID = 2;
+  /**
+   * (suffix length << 2) | 3, then a varint n >= 3: the first n UTF-8 bytes of the previous entry
+   * (which must be a literal or prefixed one) and then the suffix bytes that follow.
+   */
+  static final int S_PREFIXED = 3;
+  static final int S_KIND_BITS = 2;
+  static final int S_KIND_MASK = 3;
+
+  /**
+   * Format 2 span columns, in body order. Each span's fields are split over them (the span id in
+   * one, its start in another...), so that LZ4 sees long runs of alike bytes.
+   */
+  static final int C_IDS = 0; // span ids, 8 bytes each
+  static final int C_PARENTS = 1; // parent references (explicit parent ids inline)
+  static final int C_SHAPES = 2; // origins; per span flags, name, service, origin, layout...
+  static final int C_STARTS = 3; // start deltas
+  static final int C_DURATIONS = 4; // durations
+  static final int C_KEYS = 5; // resource tag keys, tag layouts, array structure
+  static final int C_STRINGS = 6; // string tag values (string-table references)
+  static final int C_NUMBERS = 7; // long (zigzag) and double (8 bytes) tag values
+  static final int C_EVENTS = 8; // logs and links, row by row
+  static final int COLUMNS = 9;
 
   // Parent reference: 0 = root, 1 = explicit 8-byte id follows, n >= 2 = id of the (n-2)th span.
   static final int P_ROOT = 0;

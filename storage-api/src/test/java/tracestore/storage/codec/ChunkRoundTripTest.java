@@ -52,7 +52,7 @@ class ChunkRoundTripTest {
 
     ChunkHeader header = ChunkDecoder.readHeader(chunk.payload());
     List<Span> decoded = ChunkDecoder.decode(chunk.payload());
-    assertThat(header.formatVersion()).isEqualTo(1);
+    assertThat(header.formatVersion()).isEqualTo(2);
     assertThat(header.spanCount()).isEqualTo(decoded.size()).isEqualTo(chunk.spanCount());
     long minStart = decoded.stream().mapToLong(Span::startEpochNanos).min().orElseThrow();
     long maxEnd = decoded.stream().mapToLong(ChunkEncoder::endOf).max().orElseThrow();
@@ -179,6 +179,93 @@ class ChunkRoundTripTest {
     Span decoded = ChunkDecoder.decode(encoder.encode(traceId, List.of(s)).payload()).get(0);
     assertThat(decoded.name()).isEqualTo("a\uFFFDb");
     assertThat(decoded.tag("k").asString()).isEqualTo("\uFFFD");
+  }
+
+  /** Chunks written by format version 1 (the fixture predates version 2) still decode exactly. */
+  @Test
+  void version1ChunksStillDecode() throws java.io.IOException {
+    List<String> lines;
+    try (var in = ChunkRoundTripTest.class.getResourceAsStream("/codec/v1-chunks.txt")) {
+      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.startsWith("#")).toList();
+    }
+    assertThat(lines).hasSize(8);
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      RandomSpans random = new RandomSpans(Long.parseLong(f[0]));
+      TraceId traceId = random.traceId();
+      List<Span> spans = random.trace(traceId, Integer.parseInt(f[1]));
+      byte[] payload = java.util.Base64.getDecoder().decode(f[2]);
+      assertThat(ChunkDecoder.readHeader(payload).formatVersion()).isEqualTo(1);
+      assertThat(ChunkDecoder.decode(payload, traceId)).isEqualTo(canonical(spans));
+      // Re-encoding writes format 2, with the same spans.
+      byte[] again = encoder.encode(traceId, spans).payload();
+      assertThat(ChunkDecoder.readHeader(again).formatVersion()).isEqualTo(2);
+      assertThat(ChunkDecoder.decode(again)).isEqualTo(canonical(spans));
+    }
+  }
+
+  /** Repeat masks: values equal to the previous span of the same layout are not stored again. */
+  @Test
+  void repeatedValuesOfALayoutRoundTrip() {
+    TraceId traceId = new TraceId(0, 12);
+    List<Span> spans = new ArrayList<>();
+    List<TagValue> values = List.of(TagValue.of("GET"), TagValue.of(8080L), TagValue.of(0.5),
+        TagValue.of(true), TagValue.of(List.of(TagValue.of("a"))), TagValue.of(Double.NaN));
+    Random random = new Random(3);
+    for (int i = 0; i < 200; i++) {
+      Span.Builder b = span(traceId, i + 1).startEpochNanos(1_000L + i);
+      // The same keys and types in every span; each value repeats or changes at random.
+      b.addTag(Tag.of("s", random.nextBoolean() ? "GET" : "v" + random.nextInt(3)));
+      b.addTag(Tag.of("l", random.nextBoolean() ? 8080L : random.nextInt(3)));
+      b.addTag(new Tag("d", random.nextBoolean() ? values.get(2) : TagValue.of(random.nextInt(2) * 1.0)));
+      b.addTag(Tag.of("b", random.nextBoolean()));
+      b.addTag(new Tag("a", random.nextBoolean() ? values.get(4) : TagValue.of(List.of())));
+      b.addTag(new Tag("nan", TagValue.of(Double.longBitsToDouble(0x7ff8000000000000L + random.nextInt(2)))));
+      for (int k = 0; k < 70; k++) b.addTag(Tag.of("wide" + k, (long) random.nextInt(2))); // > 63 tags
+      spans.add(b.build());
+    }
+    roundTrip(traceId, spans);
+  }
+
+  /** Many free tags (booleans) per span: the encoder pads the body so the decoder's budget holds. */
+  @Test
+  void spansWithThousandsOfBooleanTagsRoundTrip() {
+    TraceId traceId = new TraceId(0, 13);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      Span.Builder b = span(traceId, i + 1).startEpochNanos(1_000L + i);
+      for (int k = 0; k < 200; k++) b.addTag(Tag.of("flag" + k, (i + k) % 3 == 0));
+      spans.add(b.build());
+    }
+    Chunk chunk = roundTrip(traceId, spans);
+    ChunkHeader header = ChunkDecoder.readHeader(chunk.payload());
+    assertThat(header.uncompressedLength()).isGreaterThanOrEqualTo(300 * 200);
+    assertThat(chunk.payload().length).isLessThan(300 * 200 / 4); // the padding compresses away
+  }
+
+  @Test
+  void uuidsAndSharedPrefixesRoundTripExactly() {
+    TraceId traceId = new TraceId(0, 11);
+    List<String> values = List.of(
+        "8537b614-0209-f7c0-ecbd-86c2540e7718", // packed as 16 bytes
+        "00000000-0000-0000-0000-000000000000",
+        "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        "8537B614-0209-F7C0-ECBD-86C2540E7718", // upper case: not canonical, kept as text
+        "8537b614-0209-f7c0-ecbd-86c2540e771", // 35 characters
+        "8537b614-0209-f7c0-ecbd-86c2540e77181",
+        "8537b614x0209-f7c0-ecbd-86c2540e7718",
+        "8537b614-0209-f7c0-ecbd-86c2540e771g",
+        "http-nio-8080-exec-1", "http-nio-8080-exec-10", "http-nio-8080-exec-2", // shared prefixes
+        "héllo wörld", "héllo wörld 2", "héllo w", "hé", "héé", "🚀🚀", "🚀🚀x", "🚀🚁");
+    Span.Builder b = span(traceId, 1);
+    for (int i = 0; i < values.size(); i++) b.addTag(Tag.of("k" + i, values.get(i)));
+    roundTrip(traceId, List.of(b.build()));
+    for (String v : values.subList(0, 3)) {
+      assertThat(Uuids.isCanonical(v)).isTrue();
+      assertThat(Uuids.format(Uuids.high(v), Uuids.low(v))).isEqualTo(v);
+    }
+    for (String v : values.subList(3, 8)) assertThat(Uuids.isCanonical(v)).isFalse();
   }
 
   @Test

@@ -56,13 +56,18 @@ class CorruptChunkTest {
     return e;
   }
 
-  /** Frames {@code body} as a chunk with a correct checksum and the given header claims. */
+  /** Frames {@code body} as a current-version chunk with a correct checksum and the given claims. */
   static byte[] frame(byte[] body, int spanCount, long minStart, long maxEnd) {
+    return frame(VERSION, body, spanCount, minStart, maxEnd);
+  }
+
+  /** Frames {@code body} as a chunk of format {@code version}. */
+  static byte[] frame(int version, byte[] body, int spanCount, long minStart, long maxEnd) {
     byte[] block = LZ4C.compress(body);
     byte[] p = new byte[HEADER_LENGTH + block.length];
     System.arraycopy(block, 0, p, HEADER_LENGTH, block.length);
     INT.set(p, OFF_MAGIC, MAGIC);
-    p[OFF_VERSION] = (byte) VERSION;
+    p[OFF_VERSION] = (byte) version;
     INT.set(p, OFF_SPAN_COUNT, spanCount);
     LONG.set(p, OFF_MIN_START, minStart);
     LONG.set(p, OFF_MAX_END, maxEnd);
@@ -174,13 +179,16 @@ class CorruptChunkTest {
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MIN_START, (long) LONG.get(p, OFF_MIN_START) + 1)));
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, (long) LONG.get(p, OFF_MAX_END) - 1)));
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, Long.MIN_VALUE)));
-    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 2)))
-        .hasMessageContaining("unsupported format version 2");
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 3)))
+        .hasMessageContaining("unsupported format version 3");
+    assertCorrupt(withHeader(p -> p[OFF_VERSION] = 0));
+    // A version 2 body read as version 1 (or the reverse) fails in the parser, not elsewhere.
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = VERSION_1))).hasMessageContaining("body offset");
     assertCorrupt(withHeader(p -> p[OFF_FLAGS] = 1));
     assertThat(assertCorrupt(withHeader(p -> p[OFF_MAGIC] = 'X'))).hasMessageContaining("magic");
   }
 
-  // ---- hostile bodies (with a valid checksum, so the body parser is reached)
+  // ---- hostile format-1 bodies (with a valid checksum, so the version 1 parser is reached)
 
   /** A body writer already holding trace id (1, 2) and the min start. */
   private static BodyWriter body() {
@@ -224,9 +232,10 @@ class CorruptChunkTest {
   private static byte[] framed(BodyWriter w) {
     byte[] b = Arrays.copyOf(w.array(), w.length());
     // Pad so the header's span-count plausibility check passes and the body parser decides.
-    return frame(b, 1, MIN_START, MIN_START + 5);
+    return frame(VERSION_1, b, 1, MIN_START, MIN_START + 5);
   }
 
+  /** Pads, then frames as format 1. */
   private static byte[] padded(BodyWriter w, int pad) {
     for (int i = 0; i < pad; i++) w.writeByte(0);
     return framed(w);
@@ -344,7 +353,7 @@ class CorruptChunkTest {
         w = oneSpan(7, P_ROOT, 0);
         w.writeVarInt(0);
         byte[] b = Arrays.copyOf(w.array(), w.length());
-        return frame(b, 1, MIN_START, MIN_START + 4);
+        return frame(VERSION_1, b, 1, MIN_START, MIN_START + 4);
       case 20: // an origin reference out of range
         w = tables();
         w.writeVarInt(1);
@@ -387,7 +396,7 @@ class CorruptChunkTest {
 
   @ParameterizedTest
   @MethodSource("hostileBodyCases")
-  void hostileBodiesFailInTheParser(int c) {
+  void hostileVersion1BodiesFailInTheParser(int c) {
     CorruptChunkException e = assertCorrupt(hostileBody(c));
     assertThat(e.getMessage()).contains("body offset");
   }
@@ -425,10 +434,212 @@ class CorruptChunkTest {
   @Test
   void garbageBodiesBehindValidLz4AndChecksum() {
     SplittableRandom random = new SplittableRandom(13);
-    for (int i = 0; i < 2_000; i++) {
+    for (int i = 0; i < 4_000; i++) {
       byte[] body = new byte[random.nextInt(40, 2048)];
       random.nextBytes(body);
-      assertCorrupt(frame(body, 1, 0, 100));
+      assertCorrupt(frame(i % 2 == 0 ? VERSION : VERSION_1, body, 1, 0, 100));
     }
+  }
+
+  // ---- hostile format-2 bodies
+
+  /** A format-2 body writer already holding trace id (1, 2); format 2 has no min start here. */
+  private static BodyWriter body2() {
+    BodyWriter w = new BodyWriter(64, 1 << 20);
+    w.writeLongBE(1);
+    w.writeLongBE(2);
+    return w;
+  }
+
+  /**
+   * A well-formed one-span format-2 body: strings ["svc"], one empty resource, one origin, one
+   * empty tag layout, one root span of duration 5 with no tags; {@code edit} may change any column
+   * before the body is assembled.
+   */
+  private static byte[] v2Body(int[] lengthDelta, Consumer<BodyWriter[]> edit) {
+    BodyWriter w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt(1); // resources
+    w.writeVarInt(1); // origins
+    w.writeVarInt(1); // layouts
+    w.writeVarInt(1); // spans
+    BodyWriter[] c = new BodyWriter[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++) c[i] = new BodyWriter(64, 1 << 20);
+    c[C_KEYS].writeVarInt(0); // the layout has no tags
+    c[C_KEYS].writeVarInt(0); // the resource: layout 0
+    c[C_KEYS].writeVarInt(0); // and an empty repeat mask
+    for (int i = 0; i < 3; i++) c[C_SHAPES].writeVarInt(0); // origin: "svc", "svc", resource 0
+    c[C_IDS].writeLongBE(7);
+    c[C_PARENTS].writeVarInt(P_ROOT);
+    // flags, name, service, origin, layout, repeat mask
+    for (int i = 0; i < 6; i++) c[C_SHAPES].writeVarInt(0);
+    c[C_STARTS].writeVarLong(0);
+    c[C_DURATIONS].writeVarLong(5);
+    edit.accept(c);
+    w.writeVarInt(0); // no padding
+    for (int i = 0; i < COLUMNS - 1; i++) w.writeVarInt(c[i].length() + lengthDelta[i]);
+    for (BodyWriter col : c) w.writeBytes(col.array(), col.length());
+    return Arrays.copyOf(w.array(), w.length());
+  }
+
+  private static BodyWriter keys(int... varints) {
+    BodyWriter w = new BodyWriter(64, 1 << 20);
+    for (int v : varints) w.writeVarInt(v);
+    return w;
+  }
+
+  private static byte[] raw(BodyWriter w, int pad) {
+    for (int i = 0; i < pad; i++) w.writeByte(0);
+    return Arrays.copyOf(w.array(), w.length());
+  }
+
+  private static byte[] v2Framed(byte[] body) {
+    return frame(VERSION, body, 1, MIN_START, MIN_START + 5);
+  }
+
+  @Test
+  void version2BodiesAreCheckedPerColumn() {
+    int[] none = new int[COLUMNS];
+    // The reference body itself decodes (so each case below fails for its own reason).
+    assertThat(ChunkDecoder.decode(v2Framed(v2Body(none, c -> {})))).hasSize(1);
+
+    int[] tooLong = new int[COLUMNS];
+    tooLong[C_IDS] = 1 << 30;
+    assertThat(assertCorrupt(v2Framed(v2Body(tooLong, c -> {}))))
+        .hasMessageContaining("column lengths and padding add up to");
+    int[] shifted = new int[COLUMNS];
+    shifted[C_IDS] = 1; // the ids column swallows the parents' first byte
+    assertCorrupt(v2Framed(v2Body(shifted, c -> {})));
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_NUMBERS].writeVarInt(3)))))
+        .hasMessageContaining("trailing bytes in the numbers column");
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_EVENTS].writeVarInt(3)))))
+        .hasMessageContaining("trailing bytes in the events column");
+    // A layout tag count the keys column cannot hold, though the body as a whole could.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
+      c[C_KEYS] = keys(5);
+      c[C_EVENTS].writeBytes(new byte[64]);
+    })))).hasMessageContaining("layout tag count 5 cannot fit");
+    // A layout with a string tag, but the value column is empty.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(1, T_STRING, 0, 0)))))
+        .hasMessageContaining("truncated varint for tag value");
+    // A layout with an unknown type, or a key beyond the string table.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(1, 7)))))
+        .hasMessageContaining("unknown tag value type 7");
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(1, 1 << TYPE_BITS)))))
+        .hasMessageContaining("layout key refers to string 1 of 1");
+    // A span naming a layout that does not exist.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
+      c[C_SHAPES] = new BodyWriter(64, 1 << 20);
+      for (int i = 0; i < 7; i++) c[C_SHAPES].writeVarInt(0);
+      c[C_SHAPES].writeVarInt(1);
+    })))).hasMessageContaining("layout reference 1 of 1");
+    // A repeat mask with a bit beyond the layout's tags.
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> {
+      c[C_SHAPES] = new BodyWriter(64, 1 << 20);
+      for (int i = 0; i < 8; i++) c[C_SHAPES].writeVarInt(0);
+      c[C_SHAPES].writeVarInt(1);
+    })))).hasMessageContaining("repeat mask 0x1 for a layout of 0 tags");
+    // A repeat mask on the first use of a layout (there is nothing to repeat).
+    assertThat(assertCorrupt(v2Framed(v2Body(none, c -> c[C_KEYS] = keys(0, 0, 1)))))
+        .hasMessageContaining("repeat mask 0x1 for a layout of 0 tags used for the first time");
+  }
+
+  /**
+   * Boolean and repeated tags cost no body byte, so a small body could name a layout of many tags
+   * from many resources and spans; the decoder makes at most one layout tag per body byte.
+   */
+  @Test
+  void layoutsCannotExpandASmallBodyIntoManyTags() {
+    BodyWriter w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("svc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    for (int count : new int[] {50, 1, 1, 1}) w.writeVarInt(count); // resources, origins, ...
+    BodyWriter[] c = new BodyWriter[COLUMNS];
+    for (int i = 0; i < COLUMNS; i++) c[i] = new BodyWriter(64, 1 << 20);
+    c[C_KEYS].writeVarInt(100); // one layout of 100 booleans
+    for (int i = 0; i < 100; i++) c[C_KEYS].writeVarInt(T_TRUE);
+    for (int i = 0; i < 50; i++) {
+      c[C_KEYS].writeVarInt(0); // 50 resources with that layout: 2 bytes each, 100 tags each
+      c[C_KEYS].writeVarInt(0);
+    }
+    for (int i = 0; i < 3 + 6; i++) c[C_SHAPES].writeVarInt(0); // the origin, then the span
+    c[C_IDS].writeLongBE(7);
+    c[C_PARENTS].writeVarInt(P_ROOT);
+    c[C_STARTS].writeVarLong(0);
+    c[C_DURATIONS].writeVarLong(5);
+    w.writeVarInt(0);
+    for (int i = 0; i < COLUMNS - 1; i++) w.writeVarInt(c[i].length());
+    for (BodyWriter col : c) w.writeBytes(col.array(), col.length());
+    byte[] body = Arrays.copyOf(w.array(), w.length());
+    assertThat(body.length).isLessThan(400);
+    assertThat(assertCorrupt(v2Framed(body)))
+        .hasMessageContaining("more tags than the body has bytes");
+    // Non-zero padding is rejected too: there is one way to write a chunk.
+    byte[] padded = v2Body(new int[COLUMNS], x -> {});
+    int paddingAt = indexOfPaddingVarint(padded);
+    padded[paddingAt] = 1;
+    byte[] withByte = Arrays.copyOf(padded, padded.length + 1);
+    withByte[padded.length] = 9;
+    assertThat(assertCorrupt(v2Framed(withByte))).hasMessageContaining("non-zero padding byte");
+  }
+
+  /** In {@link #v2Body}: trace id 16, string count 1, entry 1, "svc" 3, four counts. */
+  private static int indexOfPaddingVarint(byte[] v2Body) {
+    return 16 + 1 + 1 + 3 + 4;
+  }
+
+  @Test
+  void version2StringEntriesAreChecked() {
+    // Well-known index beyond the table.
+    BodyWriter w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt((WellKnownStrings.TABLE.length << S_KIND_BITS) | S_KNOWN);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32))))
+        .hasMessageContaining("unknown well-known string");
+    // A UUID entry with a payload in its varint, and a truncated UUID.
+    w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt((1 << S_KIND_BITS) | S_UUID);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32)))).hasMessageContaining("invalid UUID entry");
+    w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt(S_UUID);
+    w.writeLongBE(1);
+    assertThat(assertCorrupt(v2Framed(Arrays.copyOf(w.array(), w.length()))))
+        .hasMessageContaining("truncated UUID");
+    // A prefixed entry first (there is no previous literal), and one sharing more than it has.
+    w = body2();
+    w.writeVarInt(1);
+    w.writeVarInt((1 << S_KIND_BITS) | S_PREFIXED);
+    w.writeVarInt(3);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32))))
+        .hasMessageContaining("shared prefix of 3 bytes, but the previous entry has 0");
+    w = body2();
+    w.writeVarInt(2);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt((1 << S_KIND_BITS) | S_PREFIXED);
+    w.writeVarInt(4);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32))))
+        .hasMessageContaining("shared prefix of 4 bytes, but the previous entry has 3");
+    // A suffix longer than the body.
+    w = body2();
+    w.writeVarInt(2);
+    w.writeVarInt((3 << S_KIND_BITS) | S_LITERAL);
+    w.writeBytes("abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    w.writeVarInt((1_000_000 << S_KIND_BITS) | S_PREFIXED);
+    w.writeVarInt(3);
+    assertThat(assertCorrupt(v2Framed(raw(w, 32)))).hasMessageContaining("cannot fit");
+  }
+
+  @Test
+  void version1DoesNotKnowTheWellKnownStringsAddedLater() {
+    BodyWriter w = body();
+    w.writeVarInt(1);
+    w.writeVarInt((WellKnownStrings.V1_SIZE << 1) | 1);
+    assertThat(assertCorrupt(padded(w, 32))).hasMessageContaining("format 1 knows 301");
   }
 }
