@@ -66,7 +66,7 @@ public final class CassandraWriteBenchmark {
   static final String KEYSPACE = "bench";
   static final String RAW_KEYSPACE = "bench_raw";
   static final String ALL_KEYSPACE = "bench_all";
-  static final int ROUNDS = 2;
+  static final int ROUNDS = 3;
 
   private CassandraWriteBenchmark() {}
 
@@ -74,9 +74,11 @@ public final class CassandraWriteBenchmark {
     int spans = 400_000;
     int batchSpans = 1_000;
     String hostPort = null;
+    boolean profile = false;
     for (String a : args) {
       if (a.startsWith("spans=")) spans = Integer.parseInt(a.substring(6));
       else if (a.startsWith("batchSpans=")) batchSpans = Integer.parseInt(a.substring(11));
+      else if (a.equals("profile")) profile = true;
       else hostPort = a;
     }
     NodeLauncher node = null;
@@ -89,7 +91,8 @@ public final class CassandraWriteBenchmark {
       cp = node.startOrReuse(Duration.ofMinutes(3), ProcessHandle.current().pid());
     }
     try {
-      run(cp, node, spans, batchSpans);
+      if (profile) profile(cp, node, spans, batchSpans);
+      else run(cp, node, spans, batchSpans);
     } finally {
       if (node != null) node.stop();
     }
@@ -116,6 +119,28 @@ public final class CassandraWriteBenchmark {
   /** Every string, long and bool tag not denied (the default before the allow list). */
   static IndexPolicy everyKeyPolicy() {
     return IndexPolicy.newBuilder().allowedKeys(Set.of()).build();
+  }
+
+  /**
+   * Only our path with the default policy, several times, for a profiler attached to the node and
+   * this JVM (argument {@code profile}; prints the node's pid).
+   */
+  private static void profile(ContactPoint cp, NodeLauncher node, int spans, int batchSpans) throws Exception {
+    WriteBatches indexer = WriteBatches.create(defaultPolicy());
+    List<WriteBatch> measured = batches(indexer, new RealisticTraces(42), spans, batchSpans);
+    try (CqlSession session = CqlSession.builder().addContactPoint(cp.address()).withLocalDatacenter(cp.localDatacenter()).build()) {
+      session.execute("DROP KEYSPACE IF EXISTS " + KEYSPACE);
+      CqlMigrator.newBuilder(session, KEYSPACE).build().migrate();
+    }
+    System.out.println("node pid " + (node == null ? "?" : node.process().map(ProcessHandle::pid).orElse(-1L)));
+    try (CassandraStorage storage = storage(cp, KEYSPACE)) {
+      ours(storage, measured, node);
+      Thread.sleep(10_000); // time to attach
+      for (int i = 1; i <= 4; i++) {
+        Result o = ours(storage, measured, node);
+        System.out.printf("ours: %,.0f spans/s, %.2f CPU s/100k spans (client %.2f)%n", o.spansPerSecond(), o.cpuSecondsPer100k(), o.clientCpuSecondsPer100k());
+      }
+    }
   }
 
   private static void run(ContactPoint cp, NodeLauncher node, int spans, int batchSpans) throws Exception {
@@ -333,10 +358,11 @@ public final class CassandraWriteBenchmark {
    * packed into postings, one row per (partition, value) per write batch, as CassandraStorage does
    * (records of 33, 32 and 24 bytes; at most 1,000 per posting).
    */
-  record Amplification(long spans, Map<String, long[]> rowsAndBytesByTable) {
+  record Amplification(long spans, Map<String, long[]> rowsAndBytesByTable, long statements) {
     static Amplification of(List<WriteBatch> batches) {
       Map<String, long[]> t = new LinkedHashMap<>();
-      for (String table : List.of("chunks", "service_index", "operation_index", "tag_index", "names")) t.put(table, new long[2]);
+      for (String table : List.of("chunks", "service_index", "operation_index", "service_tag_index", "names")) t.put(table, new long[2]);
+      long statements = 0;
       Set<String> names = new HashSet<>();
       long spans = 0;
       for (WriteBatch b : batches) {
@@ -345,29 +371,47 @@ public final class CassandraWriteBenchmark {
         Map<String, Integer> svc = new HashMap<>();
         Map<String, Integer> op = new HashMap<>();
         Map<String, Integer> tag = new HashMap<>();
+        // statements: one per chunk, one per partition key of the index rows (service, hour) and names
+        Set<String> keys = new HashSet<>();
+        statements += b.chunks().size();
         for (ServiceIndexEntry e : b.serviceEntries()) {
           svc.merge(e.service() + '\0' + bucket(e.startEpochNanos()), 1, Integer::sum);
-          if (names.add("s" + e.service())) add(t, "names", 1, 4 + utf8(e.service()));
+          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          if (names.add("s" + e.service())) {
+            add(t, "names", 1, 4 + utf8(e.service()));
+            keys.add("service_names");
+          }
         }
         for (OperationIndexEntry e : b.operationEntries()) {
           op.merge(e.service() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.operation(), 1, Integer::sum);
+          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
           if (names.add("o" + e.service() + '\0' + e.operation() + '\0' + e.kind())) {
             add(t, "names", 1, utf8(e.service()) + utf8(e.operation()) + utf8(e.kind().name()));
+            keys.add("operation_names\0" + e.service());
           }
         }
         for (TagIndexEntry e : b.tagEntries()) {
           tag.merge(e.service() + '\0' + e.key() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.value(), 1, Integer::sum);
-          if (names.add("k" + e.key())) add(t, "names", 1, 4 + utf8(e.key()));
-          if (names.add("v" + e.key() + '\0' + e.value())) add(t, "names", 1, utf8(e.key()) + utf8(e.value()));
+          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          if (names.add("k" + e.key())) {
+            add(t, "names", 1, 4 + utf8(e.key()));
+            keys.add("tag_keys");
+          }
+          if (names.add("v" + e.key() + '\0' + e.value())) {
+            add(t, "names", 1, utf8(e.key()) + utf8(e.value()));
+            keys.add("tag_values\0" + e.key());
+          }
           if (e.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY) && names.add("r" + e.service() + '\0' + e.value())) {
             add(t, "names", 1, utf8(e.service()) + utf8(e.value()));
+            keys.add("remote_service_names\0" + e.service());
           }
         }
         postings(t, "service_index", svc, 33);
         postings(t, "operation_index", op, 32);
-        postings(t, "tag_index", tag, 24);
+        postings(t, "service_tag_index", tag, 24);
+        statements += keys.size();
       }
-      return new Amplification(spans, t);
+      return new Amplification(spans, t, statements);
     }
 
     private static void postings(Map<String, long[]> t, String table, Map<String, Integer> groups, int width) {
@@ -471,8 +515,10 @@ public final class CassandraWriteBenchmark {
       b.append(String.format(Locale.ROOT, "| %s | %.3f | %.1f | %.3f | %.1f |%n", table,
           (double) d[0] / amp.spans(), (double) d[1] / amp.spans(), (double) a[0] / ampAll.spans(), (double) a[1] / ampAll.spans()));
     }
-    b.append(String.format(Locale.ROOT, "| **all** | **%.3f** | **%.1f** | **%.3f** | **%.1f** |%n%n",
+    b.append(String.format(Locale.ROOT, "| **all** | **%.3f** | **%.1f** | **%.3f** | **%.1f** |%n",
         (double) tot[0] / amp.spans(), (double) tot[1] / amp.spans(), (double) tot[2] / ampAll.spans(), (double) tot[3] / ampAll.spans()));
+    b.append(String.format(Locale.ROOT, "| statements (requests) per span | %.3f | | %.3f | |%n%n",
+        (double) amp.statements() / amp.spans(), (double) ampAll.statements() / ampAll.spans()));
     b.append("Bytes at rest after nodetool flush + compact (spans stored: warm-up + measured for bench and bench_raw, measured for bench_all):\n\n");
     b.append(atRest);
     return b.toString();
