@@ -33,9 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import tracestore.query.QueryService;
 import tracestore.schema.CqlMigrator;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SpanWriter;
 import tracestore.storage.Storage;
 import tracestore.storage.TagIndexEntry;
+import tracestore.storage.VerifyingReader;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.cassandra.CassandraStorage;
@@ -63,6 +65,9 @@ import tracestore.testnode.NodeLauncher;
  *       end of the dataset. The service rotates over every generated service; each service's tag
  *       is its most frequent indexed span tag, and its minDuration the 75th percentile of its
  *       longest span in the traces carrying that tag, both taken from the dataset's last batch.
+ *       Two more searches use tags of keys the default policy does not index, found through
+ *       {@link VerifyingReader} as the server wires it: the service's most frequent such value, and
+ *       a value carried by a single trace.
  * </ol>
  *
  * Usage, from the root after {@code ./mvnw -q -B -pl benchmarks -am package -DskipTests}: {@code
@@ -219,7 +224,14 @@ public final class QueryLatencyBenchmark {
         n / seconds, seconds, loadAverage()));
   }
 
-  record SearchParams(String service, String tagKey, String tagValue, long minDurationMicros) {}
+  /**
+   * One service's searches: its most frequent indexed tag, a minDuration, and two tags of keys the
+   * default policy does not index (answered by {@link VerifyingReader}): the most frequent one, and
+   * one carried by a single trace (the costly case: the reader examines candidates until its bound).
+   */
+  record SearchParams(
+      String service, String tagKey, String tagValue, long minDurationMicros,
+      String commonUnindexed, String rareUnindexed) {}
 
   /** Per service: its most frequent indexed span tag and a minDuration with hits (see class doc). */
   List<SearchParams> chooseSearches() {
@@ -233,6 +245,18 @@ public final class QueryLatencyBenchmark {
           .addAll(s.resource().stream().map(t -> t.key()).toList());
       longest.computeIfAbsent(s.traceId(), k -> new HashMap<>())
           .merge(s.service(), s.durationNanos(), Math::max);
+    }
+    Map<String, Map<String, Set<TraceId>>> unindexed = new TreeMap<>();
+    for (Span s : sample) {
+      for (var t : s.tags()) {
+        String v = t.value().asString();
+        if (IndexPolicy.defaults().covers(t.key()) || IndexPolicy.DEFAULT_DENIED_KEYS.contains(t.key())
+            || v.isEmpty() || v.contains(" ") || v.contains("=")) {
+          continue;
+        }
+        unindexed.computeIfAbsent(s.service(), k -> new TreeMap<>())
+            .computeIfAbsent(t.key() + '=' + v, k -> new HashSet<>()).add(s.traceId());
+      }
     }
     Map<String, Map<String, Set<TraceId>>> tagTraces = new TreeMap<>();
     for (TagIndexEntry e : wb.tagEntries()) {
@@ -252,11 +276,20 @@ public final class QueryLatencyBenchmark {
       long[] d = best.getValue().stream().mapToLong(t -> longest.get(t).get(svc.getKey())).sorted().toArray();
       long p75 = d[(int) (d.length * 0.75)];
       String[] kv = best.getKey().split("=", 2);
-      out.add(new SearchParams(svc.getKey(), kv[0], kv[1], Math.max(1, p75 / 1000)));
+      Map<String, Set<TraceId>> mine = unindexed.getOrDefault(svc.getKey(), Map.of());
+      if (mine.isEmpty()) continue;
+      String common = mine.entrySet().stream()
+          .max((a, b) -> a.getValue().size() != b.getValue().size()
+              ? Integer.compare(a.getValue().size(), b.getValue().size()) : b.getKey().compareTo(a.getKey()))
+          .orElseThrow().getKey();
+      String rare = mine.entrySet().stream().filter(e -> e.getValue().size() == 1)
+          .map(Map.Entry::getKey).findFirst().orElse(common);
+      out.add(new SearchParams(svc.getKey(), kv[0], kv[1], Math.max(1, p75 / 1000), common, rare));
     }
     out.forEach(p -> System.out.println("search: " + p));
     notes.add("services searched (rotating), each with its tag and minDuration: " + out.stream()
-        .map(p -> p.service() + " `" + p.tagKey() + "=" + p.tagValue() + "` >= " + p.minDurationMicros() + " µs")
+        .map(p -> p.service() + " `" + p.tagKey() + "=" + p.tagValue() + "` >= " + p.minDurationMicros()
+            + " µs, unindexed `" + p.commonUnindexed() + "` and `" + p.rareUnindexed() + '`')
         .reduce((a, b) -> a + "; " + b).orElse(""));
     return out;
   }
@@ -302,7 +335,8 @@ public final class QueryLatencyBenchmark {
 
   void measure(Storage storage, String backend) throws Exception {
     ServerBuilder sb = Server.builder().http(0);
-    QueryService.newBuilder(storage.reader()).build().registerOn(sb);
+    // As the server wires it: tags of keys the default policy does not index are verified.
+    QueryService.newBuilder(VerifyingReader.wrap(storage.reader(), IndexPolicy.defaults())).build().registerOn(sb);
     Server server = sb.build();
     server.start().join();
     try {
@@ -324,6 +358,12 @@ public final class QueryLatencyBenchmark {
             i -> base + "/api/v2/traces?serviceName=" + p(i).service() + "&annotationQuery="
                 + enc(p(i).tagKey() + "=" + p(i).tagValue()) + "&minDuration=" + p(i).minDurationMicros()
                 + window, requests);
+        time(backend, "search service + unindexed tag, common value, " + w,
+            i -> base + "/api/v2/traces?serviceName=" + p(i).service() + "&annotationQuery="
+                + enc(p(i).commonUnindexed()) + window, requests);
+        time(backend, "search service + unindexed tag, one trace's value, " + w,
+            i -> base + "/api/v2/traces?serviceName=" + p(i).service() + "&annotationQuery="
+                + enc(p(i).rareUnindexed()) + window, requests);
       }
     } finally {
       server.stop().join();

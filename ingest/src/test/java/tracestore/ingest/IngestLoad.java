@@ -27,6 +27,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import tracestore.schema.TestDatabases;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.Storage;
 import tracestore.storage.inmemory.InMemoryStorage;
 import tracestore.storage.jdbc.JdbcStorage;
@@ -104,7 +105,7 @@ public final class IngestLoad {
       protos.add(r.toByteArray());
       jsons.add(hexIds(com.google.protobuf.util.JsonFormat.printer().print(r), r).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
-    tracestore.storage.WriteBatches batches = tracestore.storage.WriteBatches.create();
+    tracestore.storage.WriteBatches batches = tracestore.storage.WriteBatches.create(IndexPolicy.everyKey());
     for (String phase : new String[] {"warm-up", "measure"}) {
       long protoSpans = 0;
       long jsonSpans = 0;
@@ -154,7 +155,7 @@ public final class IngestLoad {
   /** The backend's own ceiling: pre-encoded batches of 100 spans written with N in flight. */
   static void raw(String backend, int seconds, int inFlight) throws Exception {
     Storage storage = open(backend);
-    tracestore.storage.WriteBatches batches = tracestore.storage.WriteBatches.create();
+    tracestore.storage.WriteBatches batches = tracestore.storage.WriteBatches.create(IndexPolicy.everyKey());
     SplittableRandom random = new SplittableRandom(2);
     java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(inFlight);
     AtomicLong spans = new AtomicLong();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tracestore.retention.AggregationJob;
 import tracestore.retention.ProgressListener;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.Storage;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.jdbc.JdbcStorage;
@@ -50,7 +51,7 @@ class StatsApiTest {
       }
     }
     try (Storage storage = JdbcStorage.newBuilder().sqlite(dir.resolve("t.db")).migrate(true).build()) {
-      storage.writer().write(WriteBatches.create().toBatch(spans)).toCompletableFuture().join();
+      storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(spans)).toCompletableFuture().join();
       long now = T0 + 2 * HOUR + 20 * 60_000_000_000L;
       // Aggregate the first hour only; the second stays raw.
       AggregationJob.newBuilder().store(storage.rollups()).reader(storage.reader()).owner("t")

@@ -1,6 +1,7 @@
 package tracestore.query;
 
 import java.util.List;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.TraceReader;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.inmemory.InMemoryStorage;
@@ -12,7 +13,7 @@ final class TestStores {
 
   static TraceReader readerWith(List<Span> spans) {
     InMemoryStorage storage = new InMemoryStorage();
-    storage.writer().write(WriteBatches.create().toBatch(spans)).toCompletableFuture().join();
+    storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(spans)).toCompletableFuture().join();
     return storage.reader();
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.Storage;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.model.Span;
@@ -72,7 +73,7 @@ final class Dataset {
 
   /** Writes each trace as two batches: its first half and the rest. */
   void writeTo(Storage storage) {
-    WriteBatches batches = WriteBatches.create();
+    WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
     List<Span> first = new ArrayList<>();
     List<Span> second = new ArrayList<>();
     for (List<Span> t : traces) {

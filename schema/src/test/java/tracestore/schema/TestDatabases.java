@@ -58,12 +58,21 @@ public final class TestDatabases {
     throw new AssertionError("unreachable");
   }
 
-  /** A schema name of its own for a test class: lower-cased simple name, prefixed. */
+  /**
+   * A schema name of its own for a test class: lower-cased simple name, prefixed, and suffixed
+   * with a hash of the module directory, so that two checkouts building at once on the same
+   * PostgreSQL (CI and a developer, or parallel worktrees) never drop each other's schemas.
+   */
   public static String schemaFor(Class<?> testClass) {
     String name = "t_" + testClass.getName().replaceAll("^.*\\.", "").replace('$', '_');
     name = name.toLowerCase(Locale.ROOT);
-    return name.length() > 63 ? name.substring(0, 63) : name;
+    if (name.length() > 54) name = name.substring(0, 54);
+    return name + "_" + CHECKOUT;
   }
+
+  /** 8 hex digits naming the directory the tests run in. */
+  private static final String CHECKOUT =
+      String.format("%08x", System.getProperty("user.dir", "").hashCode());
 
   /** Drops (cascade) and recreates {@code schema}; returns a data source whose default is it. */
   public static DataSource freshPostgresSchema(String schema) {

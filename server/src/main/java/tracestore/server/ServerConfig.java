@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -209,7 +210,7 @@ public record ServerConfig(
       }
       IndexPolicy.Builder index = IndexPolicy.newBuilder();
       try {
-        index.allowedKeys(list(get(Setting.INDEX_KEYS)));
+        index.allowedKeys(indexKeys(list(get(Setting.INDEX_KEYS))));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(Setting.INDEX_KEYS, e.getMessage());
       }
@@ -228,6 +229,28 @@ public record ServerConfig(
     }
 
     /** The non-blank comma-separated entries of {@code text}, trimmed. */
+    /**
+     * The allow list {@code index.keys} asks for: none given keeps the defaults, {@code *} is every
+     * key (an empty allow list), {@code +k} entries add to the defaults, plain entries replace them.
+     */
+    static Set<String> indexKeys(List<String> entries) {
+      if (entries.isEmpty()) return IndexPolicy.DEFAULT_ALLOWED_KEYS;
+      if (entries.equals(List.of("*"))) return Set.of();
+      long added = entries.stream().filter(e -> e.startsWith("+")).count();
+      if (entries.contains("*") || (added != 0 && added != entries.size())) {
+        throw new IllegalArgumentException(
+            "give either * alone, keys that replace the default list, or +keys that add to it, not a mix: "
+                + String.join(",", entries));
+      }
+      Set<String> keys = new LinkedHashSet<>(added == 0 ? Set.of() : IndexPolicy.DEFAULT_ALLOWED_KEYS);
+      for (String e : entries) {
+        String key = added == 0 ? e : e.substring(1).trim();
+        if (key.isEmpty()) throw new IllegalArgumentException("an empty key after +: " + String.join(",", entries));
+        keys.add(key);
+      }
+      return keys;
+    }
+
     private static List<String> list(String text) {
       List<String> out = new ArrayList<>();
       for (String part : text.split(",")) {

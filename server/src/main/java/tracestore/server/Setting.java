@@ -35,7 +35,9 @@ public enum Setting {
   RETENTION_ROLLUPS("retention.rollups", "90d", "Rollup and dependency-link retention (retention role)."),
   RETENTION_EXEMPLARS("retention.exemplars", "30d", "Exemplar trace retention (retention role)."),
   INDEX_KEYS("index.keys", "",
-      "Tag keys to index for search, comma-separated; empty indexes every key not denied."),
+      "Tag keys indexed for fast search, comma-separated: empty keeps the built-in list of common"
+          + " search keys, +k1,+k2 adds to it, k1,k2 replaces it, * indexes every key not denied."
+          + " Other keys are still searchable, by checking the stored spans."),
   INDEX_DENY_KEYS("index.deny-keys", "",
       "Tag keys never indexed, comma-separated, in addition to the built-in id-like keys.");
 

@@ -19,6 +19,7 @@ import tracestore.query.QueryService;
 import tracestore.schema.CqlMigrator;
 import tracestore.storage.Storage;
 import tracestore.storage.StorageException;
+import tracestore.storage.VerifyingReader;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.cassandra.CassandraStorage;
 import tracestore.storage.jdbc.JdbcStorage;
@@ -140,7 +141,7 @@ public final class Wiring {
         ingest.registerRoutes(sb);
       }
       if (config.runs(Role.QUERY)) {
-        QueryService.newBuilder(storage.reader()).rollups(storage.rollups()).build().registerOn(sb);
+        QueryService.newBuilder(VerifyingReader.wrap(storage.reader(), config.indexPolicy())).rollups(storage.rollups()).build().registerOn(sb);
       }
       if (config.runs(Role.RETENTION)) RetentionRole.start(storage, config.retentionPolicy(), metrics.registry(), sb);
       TracestoreServer server = new TracestoreServer(config, storage, ingest, metrics, sb);

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tracestore.storage.IndexPolicy;
 
 class ConfigLoaderTest {
   @TempDir Path dir;
@@ -47,9 +48,21 @@ class ConfigLoaderTest {
 
   @Test
   void indexKeysNarrowWhatIngestIndexes() {
-    ServerConfig all = ConfigLoader.load(Map.of(), Map.of(), null);
+    ServerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), null);
+    assertThat(defaults.indexPolicy()).isEqualTo(IndexPolicy.defaults());
+    assertThat(defaults.indexPolicy().isIndexableKey("http.route")).isTrue();
+    assertThat(defaults.indexPolicy().isIndexableKey("http.url")).isFalse();
+
+    ServerConfig all = ConfigLoader.load(Map.of(Setting.INDEX_KEYS, "*"), Map.of(), null);
     assertThat(all.indexPolicy().isIndexableKey("http.url")).isTrue();
     assertThat(all.indexPolicy().isIndexableKey("span.id")).isFalse(); // built-in deny list
+
+    ServerConfig added = ConfigLoader.load(Map.of(), Map.of("TRACESTORE_INDEX_KEYS", "+order.id, +tenant"), null);
+    assertThat(added.indexPolicy().allowedKeys())
+        .containsAll(IndexPolicy.DEFAULT_ALLOWED_KEYS).contains("order.id", "tenant");
+
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(Setting.INDEX_KEYS, "+order.id,http.url"), Map.of(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("index.keys").hasMessageContaining("mix");
 
     ServerConfig narrowed = ConfigLoader.load(
         Map.of(Setting.INDEX_KEYS, " http.method, http.status_code ,,"),

@@ -10,6 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tracestore.server.cli.Main;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.Storage;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.jdbc.JdbcStorage;
@@ -35,7 +36,7 @@ class RetentionCommandTest {
           .kind(SpanKind.SERVER).startEpochNanos(start + 1_000).durationNanos(1_000_000).build());
     }
     try (Storage s = JdbcStorage.newBuilder().sqlite(db).migrate(true).build()) {
-      s.writer().write(WriteBatches.create().toBatch(spans)).toCompletableFuture().join();
+      s.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(spans)).toCompletableFuture().join();
     }
 
     String dry = run("retention", "run", "--dry-run", "--storage", "sqlite", "--sqlite-path", db.toString());

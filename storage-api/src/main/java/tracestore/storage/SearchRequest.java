@@ -52,9 +52,15 @@ import java.util.Map;
  * Duration is thus checked per entry: an entry's duration is the longest of its spans in one
  * batch, so for a trace written in one batch it is the longest span of the service (operation).
  *
- * <p><b>Paging.</b> A page holds exactly {@code limit} hits unless it is {@linkplain
+ * <p><b>Tags the index policy does not index</b> are answered by {@link VerifyingReader}, which
+ * checks them against the stored spans of the candidates the other predicates give; such a hit's
+ * start is the one the other predicates give.
+ *
+ * <p><b>Paging.</b> A backend's page holds exactly {@code limit} hits unless it is {@linkplain
  * SearchResult#complete() complete}; a page holding exactly {@code limit} hits may be incomplete
- * even when nothing follows, and then the next page is empty and complete. Hits written after the
+ * even when nothing follows, and then the next page is empty and complete. A {@link
+ * VerifyingReader} page may hold fewer hits and still not be complete, when it ran out of its
+ * bound on candidates: its cursor continues the search. Hits written after the
  * first page may or may not appear on later pages; hits that existed before it are never lost or
  * repeated. Cursors are made and read with {@link SearchCursor}; a malformed one is an {@link
  * IllegalArgumentException}.

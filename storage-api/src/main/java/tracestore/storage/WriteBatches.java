@@ -25,7 +25,8 @@ import tracestore.storage.model.TraceId;
  *       earliest start, longest duration;
  *   <li>{@link TagIndexEntry} per (trace, service, key, value) for tags the {@link IndexPolicy}
  *       admits, plus one per remote service under {@link TagIndexEntry#REMOTE_SERVICE_KEY}:
- *       earliest start.
+ *       earliest start, and whether the cardinality guard lets the value be listed for
+ *       autocomplete.
  * </ul>
  *
  * Exact duplicate spans in the input are written once. The output is deterministic: the same spans
@@ -59,12 +60,18 @@ public final class WriteBatches {
     return policy;
   }
 
-  /** Tag keys whose cardinality guard tripped: new values of these are no longer indexed. Sorted. */
+  /**
+   * Tag keys whose cardinality guard tripped: new values of these are still indexed for search but
+   * no longer listed for autocomplete. Sorted.
+   */
   public Set<String> saturatedKeys() {
     return guard.saturatedKeys();
   }
 
-  /** True once more than {@link IndexPolicy#maxKeys()} distinct keys were seen; extra keys are not indexed. */
+  /**
+   * True once more than {@link IndexPolicy#maxKeys()} distinct keys were seen; values of extra keys
+   * are indexed for search but not listed for autocomplete.
+   */
   public boolean keyLimitReached() {
     return guard.keyLimitReached();
   }
@@ -131,24 +138,34 @@ public final class WriteBatches {
                   Math.max(a.durationNanos(), b.durationNanos())));
     }
     if (!s.remoteService().isEmpty()) {
-      addTag(tags, s.service(), TagIndexEntry.REMOTE_SERVICE_KEY, s.remoteService(), id, start);
+      addTag(tags, s.service(), TagIndexEntry.REMOTE_SERVICE_KEY, s.remoteService(), id, start, true);
     }
     List<Tag> spanTags = s.tags();
     for (int i = 0, n = spanTags.size(); i < n; i++) {
       Tag t = spanTags.get(i);
       if (!policy.isIndexableKey(t.key()) || !policy.isIndexableType(t.value().type())) continue;
       String value = policy.indexedValue(t.value().asString());
-      if (!guard.admit(t.key(), value)) continue;
-      addTag(tags, s.service(), t.key(), value, id, start);
+      // The guard bounds autocomplete only: a value it refuses is still searchable.
+      addTag(tags, s.service(), t.key(), value, id, start, guard.admit(t.key(), value));
     }
   }
 
   private static void addTag(
-      Map<TagKey, TagIndexEntry> tags, String service, String key, String value, TraceId id, long start) {
+      Map<TagKey, TagIndexEntry> tags,
+      String service,
+      String key,
+      String value,
+      TraceId id,
+      long start,
+      boolean listed) {
     tags.merge(
         new TagKey(service, key, value, id),
-        new TagIndexEntry(service, key, value, id, start),
-        (a, b) -> a.startEpochNanos() <= b.startEpochNanos() ? a : b);
+        new TagIndexEntry(service, key, value, id, start, listed),
+        (a, b) ->
+            new TagIndexEntry(
+                service, key, value, id,
+                Math.min(a.startEpochNanos(), b.startEpochNanos()),
+                a.listed() || b.listed()));
   }
 
   /**

@@ -9,15 +9,27 @@ import tracestore.storage.model.TagValue;
 
 class IndexPolicyTest {
   @Test
-  void defaultsIndexTextLikeValuesOfAnyKeyButIdLikeOnes() {
+  void defaultsIndexValuesOfEveryTypeForTheAllowListedKeysOnly() {
     IndexPolicy p = IndexPolicy.defaults();
     assertThat(p.isIndexableKey("http.method")).isTrue();
+    assertThat(p.isIndexableKey("user.id")).isTrue();
+    assertThat(p.isIndexableKey("http.url")).isFalse();
+    assertThat(p.isIndexableKey("span.id")).isFalse();
+    for (TagValue.Type t : TagValue.Type.values()) assertThat(p.isIndexableType(t)).isTrue();
+    assertThat(p.covers("http.method")).isTrue();
+    assertThat(p.covers("http.url")).isFalse();
+  }
+
+  @Test
+  void everyKeyIndexesAnyKeyButIdLikeAndUnstorableOnes() {
+    IndexPolicy p = IndexPolicy.everyKey();
+    assertThat(p.allowedKeys()).isEmpty();
+    assertThat(p.isIndexableKey("http.url")).isTrue();
+    assertThat(p.isIndexableKey("my.custom.key")).isTrue();
     assertThat(p.isIndexableKey("span.id")).isFalse();
     assertThat(p.isIndexableKey("k".repeat(IndexPolicy.DEFAULT_MAX_VALUE_LENGTH + 1))).isFalse();
     assertThat(p.isIndexableKey("a\0b")).isFalse();
-    assertThat(p.isIndexableType(TagValue.Type.LONG)).isTrue();
-    assertThat(p.isIndexableType(TagValue.Type.DOUBLE)).isFalse();
-    assertThat(p.isIndexableType(TagValue.Type.ARRAY)).isFalse();
+    assertThat(p.covers("span.id")).isFalse();
   }
 
   @Test

@@ -77,7 +77,7 @@ class WriteBatchesTest {
 
   @Test
   void tagsAndRemoteServiceBecomeTagEntriesAtTheirEarliestStart() {
-    WriteBatch batch = WriteBatches.create().toBatch(List.of(
+    WriteBatch batch = WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(
         span(T1, 1, "a", "op", 300, 1).addTag("k", "v").remoteService("db").build(),
         span(T1, 2, "a", "op", 100, 1).addTag("k", "v").addTag(Tag.of("n", 42L)).addTag(Tag.of("b", true)).build(),
         span(T1, 3, "a", "op", 200, 1).remoteService("db").addTag("k", "w").build()));
@@ -91,15 +91,40 @@ class WriteBatchesTest {
   }
 
   @Test
-  void doublesArraysAndDeniedKeysAreNotIndexedByDefault() {
+  void byDefaultOnlyAllowListedKeysAreIndexedWithValuesOfEveryType() {
     WriteBatch batch = WriteBatches.create().toBatch(List.of(
+        span(T1, 1, "a", "op", 1, 1)
+            .addTag("http.route", "/cart/{id}")
+            .addTag(Tag.of("http.status_code", 200L))
+            .addTag(Tag.of("rpc.grpc.status_code", 2.0d))
+            .addTag("http.url", "/cart/42?x=1")
+            .addTag("order.id", "o-1")
+            .addTag("span.id", "00f067aa0ba902b7")
+            .build()));
+    assertThat(batch.tagEntries()).extracting(e -> e.key() + "=" + e.value()).containsExactlyInAnyOrder(
+        "http.route=/cart/{id}", "http.status_code=200", "rpc.grpc.status_code=2.0");
+    assertThat(IndexPolicy.defaults().covers("http.route")).isTrue();
+    assertThat(IndexPolicy.defaults().covers("http.url")).isFalse();
+  }
+
+  @Test
+  void everyKeyIndexesAllButTheDeniedIdKeys() {
+    WriteBatch batch = WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(
         span(T1, 1, "a", "op", 1, 1)
             .addTag(Tag.of("ratio", 0.5d))
             .addTag(new Tag("list", TagValue.of(List.of(TagValue.of(1L)))))
+            .addTag("order.id", "o-1")
             .addTag("span.id", "00f067aa0ba902b7")
             .addTag("http.request_id", "r-1")
             .build()));
-    assertThat(batch.tagEntries()).isEmpty();
+    assertThat(batch.tagEntries()).extracting(TagIndexEntry::key).containsExactlyInAnyOrder("ratio", "list", "order.id");
+  }
+
+  @Test
+  void leavingATypeOutMakesNoKeyCovered() {
+    IndexPolicy policy = IndexPolicy.newBuilder().indexedTypes(List.of(TagValue.Type.STRING)).build();
+    assertThat(policy.isIndexableKey("http.route")).isTrue();
+    assertThat(policy.covers("http.route")).isFalse();
   }
 
   @Test
@@ -120,7 +145,7 @@ class WriteBatchesTest {
 
   @Test
   void longValuesAreTruncatedWithoutSplittingASurrogatePairAndNulIsReplaced() {
-    IndexPolicy policy = IndexPolicy.newBuilder().maxValueLength(4).build();
+    IndexPolicy policy = IndexPolicy.everyKey().toBuilder().maxValueLength(4).build();
     WriteBatch batch = WriteBatches.create(policy).toBatch(List.of(
         span(T1, 1, "a", "op", 1, 1).addTag("k", "abc🚀def").addTag("z", "a\0b").addTag("toolong", "v").build()));
     assertThat(batch.tagEntries()).extracting(TagIndexEntry::value).containsExactlyInAnyOrder("abc", "a\uFFFDb");
@@ -129,24 +154,32 @@ class WriteBatchesTest {
   }
 
   @Test
-  void cardinalityGuardStopsNewValuesOfASaturatedKeyButKeepsKnownOnes() {
-    WriteBatches batches = WriteBatches.create(IndexPolicy.newBuilder().maxValuesPerKey(3).build());
+  void cardinalityGuardStopsListingNewValuesOfASaturatedKeyButIndexesThemAll() {
+    WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey().toBuilder().maxValuesPerKey(3).build());
     List<String> indexed = new ArrayList<>();
+    List<String> listed = new ArrayList<>();
     for (String v : List.of("v1", "v2", "v3", "v4", "v1", "v5")) {
       WriteBatch b = batches.toBatch(List.of(span(T1, 1, "a", "op", 1, 1).addTag("user", v).addTag("ok", "x").build()));
-      b.tagEntries().stream().filter(e -> e.key().equals("user")).forEach(e -> indexed.add(e.value()));
+      b.tagEntries().stream().filter(e -> e.key().equals("user")).forEach(e -> {
+        indexed.add(e.value());
+        if (e.listed()) listed.add(e.value());
+      });
+      assertThat(b.tagEntries()).filteredOn(e -> e.key().equals("ok")).allMatch(TagIndexEntry::listed);
     }
-    assertThat(indexed).containsExactly("v1", "v2", "v3", "v1");
+    assertThat(indexed).containsExactly("v1", "v2", "v3", "v4", "v1", "v5");
+    assertThat(listed).containsExactly("v1", "v2", "v3", "v1");
     assertThat(batches.saturatedKeys()).containsExactly("user");
     assertThat(batches.keyLimitReached()).isFalse();
   }
 
   @Test
-  void keysBeyondTheKeyLimitAreNotIndexed() {
-    WriteBatches batches = WriteBatches.create(IndexPolicy.newBuilder().maxKeys(2).build());
+  void keysBeyondTheKeyLimitAreIndexedButNotListed() {
+    WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey().toBuilder().maxKeys(2).build());
     WriteBatch b = batches.toBatch(List.of(
         span(T1, 1, "a", "op", 1, 1).addTag("k1", "x").addTag("k2", "x").addTag("k3", "x").build()));
-    assertThat(b.tagEntries()).extracting(TagIndexEntry::key).containsExactlyInAnyOrder("k1", "k2");
+    assertThat(b.tagEntries()).extracting(TagIndexEntry::key).containsExactlyInAnyOrder("k1", "k2", "k3");
+    assertThat(b.tagEntries()).filteredOn(TagIndexEntry::listed).extracting(TagIndexEntry::key)
+        .containsExactlyInAnyOrder("k1", "k2");
     assertThat(batches.keyLimitReached()).isTrue();
   }
 
@@ -167,7 +200,7 @@ class WriteBatchesTest {
     RandomSpans random = new RandomSpans(seed);
     List<Span> spans = new ArrayList<>();
     for (int i = 0; i < 4; i++) spans.addAll(random.trace(random.traceId(), 1 + i * 7));
-    WriteBatches batches = WriteBatches.create(IndexPolicy.newBuilder().deniedKeys(List.of()).build());
+    WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey().toBuilder().deniedKeys(List.of()).build());
 
     WriteBatch batch = batches.toBatch(spans);
 

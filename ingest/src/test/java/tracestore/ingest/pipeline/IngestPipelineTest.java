@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.StorageException;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.inmemory.InMemoryStorage;
@@ -26,7 +27,7 @@ class IngestPipelineTest {
   final Random random = new Random(42);
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final InMemoryStorage store = new InMemoryStorage();
-  final BatchEncoder encoder = WriteBatches.create()::toBatch;
+  final BatchEncoder encoder = WriteBatches.create(IndexPolicy.everyKey())::toBatch;
   IngestPipeline pipeline;
 
   @AfterEach

@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import tracestore.storage.Chunk;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.SearchResult;
 import tracestore.storage.ServiceIndexEntry;
@@ -126,7 +127,7 @@ public abstract class SpanWriterContract extends StorageContract {
     Collections.reverse(reversed);
 
     write(spans);
-    write(WriteBatches.create().toBatch(reversed)); // another process's derivation
+    write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(reversed)); // another process's derivation
     write(spans.subList(2, 5)); // an overlapping retry of part of the trace
     write(List.of(spans.get(0), spans.get(0), spans.get(5))); // duplicates inside one batch
 

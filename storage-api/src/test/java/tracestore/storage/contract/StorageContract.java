@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.SearchResult;
 import tracestore.storage.Storage;
@@ -44,8 +45,11 @@ public abstract class StorageContract {
   /** The storage under test, opened by {@link #newStorage()}. */
   protected Storage storage;
 
-  /** The real index derivation with the default policy, as ingest uses it. */
-  protected final WriteBatches batches = WriteBatches.create();
+  /**
+   * The real index derivation, as ingest uses it, indexing every key: the suite searches tag keys
+   * of its own making. {@code UnindexedTagSearchContract} covers the default, narrower policy.
+   */
+  protected final WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
 
   /**
    * Opens the backend under test; called once per suite class. It may share connections with

@@ -6,6 +6,7 @@ import tracestore.storage.contract.NamesContract;
 import tracestore.storage.contract.SearchContract;
 import tracestore.storage.contract.SpanWriterContract;
 import tracestore.storage.contract.TraceReaderContract;
+import tracestore.storage.contract.VerifiedSearchContract;
 
 /** Runs the whole contract suite against the reference store: the way every backend binds it. */
 class InMemoryContractTest {
@@ -50,6 +51,19 @@ class InMemoryContractTest {
 
   @Nested
   class Names extends NamesContract {
+    @Override
+    protected Storage newStorage() {
+      return new InMemoryStorage();
+    }
+
+    @Override
+    protected void clear() {
+      ((InMemoryStorage) storage).clear();
+    }
+  }
+
+  @Nested
+  class Verified extends VerifiedSearchContract {
     @Override
     protected Storage newStorage() {
       return new InMemoryStorage();

@@ -190,12 +190,12 @@ public final class InMemoryStorage implements Storage {
 
     @Override
     public List<String> tagKeys() {
-      return sorted(tagEntries, e -> true, TagIndexEntry::key);
+      return sorted(tagEntries, TagIndexEntry::listed, TagIndexEntry::key);
     }
 
     @Override
     public List<String> tagValues(String key) {
-      return sorted(tagEntries, e -> e.key().equals(key), TagIndexEntry::value);
+      return sorted(tagEntries, e -> e.listed() && e.key().equals(key), TagIndexEntry::value);
     }
 
     private Map<TraceId, Long> tagMatches(String service, String key, String value, SearchRequest r) {

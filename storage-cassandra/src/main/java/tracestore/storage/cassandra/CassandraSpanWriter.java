@@ -80,7 +80,7 @@ final class CassandraSpanWriter implements SpanWriter {
       operations.add(new OperationName(e.service(), e.operation(), e.kind().name()));
     }
     Set<TagName> tags = new LinkedHashSet<>();
-    for (TagIndexEntry e : batch.tagEntries()) tags.add(new TagName(e.service(), e.key(), e.value()));
+    for (TagIndexEntry e : batch.tagEntries()) tags.add(new TagName(e.service(), e.key(), e.value(), e.listed()));
 
     Map<String, PendingRow> newNames = new LinkedHashMap<>();
     for (String s : services) name(newNames, now, "s\0" + s, () -> st.insertServiceName.row(s));
@@ -93,6 +93,7 @@ final class CassandraSpanWriter implements SpanWriter {
         name(newNames, now, "r\0" + t.service() + '\0' + t.value(),
             () -> st.insertRemoteServiceName.row(t.service(), t.value()));
       }
+      if (!t.listed()) continue; // past the cardinality guard: searchable, not offered for autocomplete
       name(newNames, now, "k\0" + t.key(), () -> st.insertTagKey.row(t.key()));
       name(newNames, now, "v\0" + t.key() + '\0' + t.value(), () -> st.insertTagValue.row(t.key(), t.value()));
     }
@@ -103,7 +104,7 @@ final class CassandraSpanWriter implements SpanWriter {
 
   private record OperationName(String service, String operation, String kind) {}
 
-  private record TagName(String service, String key, String value) {}
+  private record TagName(String service, String key, String value, boolean listed) {}
 
   private void name(Map<String, PendingRow> out, long now, String key, Supplier<PendingRow> row) {
     if (!out.containsKey(key) && !names.isFresh(key, now)) out.put(key, row.get());

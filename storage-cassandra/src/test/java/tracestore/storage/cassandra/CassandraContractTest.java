@@ -10,6 +10,7 @@ import tracestore.storage.contract.NamesContract;
 import tracestore.storage.contract.SearchContract;
 import tracestore.storage.contract.SpanWriterContract;
 import tracestore.storage.contract.TraceReaderContract;
+import tracestore.storage.contract.VerifiedSearchContract;
 import tracestore.testnode.CassandraExtension;
 import tracestore.testnode.TestKeyspace;
 
@@ -79,6 +80,19 @@ class CassandraContractTest {
 
   @Nested
   class Names extends NamesContract {
+    @Override
+    protected Storage newStorage() {
+      return newCassandraStorage();
+    }
+
+    @Override
+    protected void clear() {
+      clearAll();
+    }
+  }
+
+  @Nested
+  class Verified extends VerifiedSearchContract {
     @Override
     protected Storage newStorage() {
       return newCassandraStorage();

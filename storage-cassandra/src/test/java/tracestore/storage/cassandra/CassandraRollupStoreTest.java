@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.Rollup;
 import tracestore.storage.RollupStore;
 import tracestore.storage.WriteBatches;
@@ -69,7 +70,7 @@ class CassandraRollupStoreTest {
     // A later batch of the same trace, in the next hour and from another service.
     Span late = span(spanning, newSpanId(), root.spanId(), "back" + suffix, "work", hour + HOUR + 5 * 60_000 * MILLI,
         MILLI).build();
-    WriteBatches batches = WriteBatches.create();
+    WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
     try (CassandraStorage s = storage()) {
       s.writer().write(batches.toBatch(List.of(root, alone))).toCompletableFuture().join();
       s.writer().write(batches.toBatch(List.of(late))).toCompletableFuture().join();

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.OverCapacityException;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.StorageException;
@@ -45,7 +46,7 @@ import tracestore.testnode.TestKeyspace;
 class CassandraStorageTest {
   static CqlSession session;
   static String keyspace;
-  static final WriteBatches batches = WriteBatches.create();
+  static final WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
 
   @BeforeAll
   static void migrate(TestKeyspace ks) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tracestore.schema.CqlMigrator;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.StorageException;
 import tracestore.storage.TraceHit;
@@ -42,7 +43,7 @@ class NodeFailureTest {
   static ContactPoint contactPoint;
   static CassandraStorage storage;
   static final String keyspace = "failover";
-  static final WriteBatches batches = WriteBatches.create();
+  static final WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
 
   @BeforeAll
   static void startDedicatedNode() {

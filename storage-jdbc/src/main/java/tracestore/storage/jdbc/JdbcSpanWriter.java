@@ -267,7 +267,7 @@ final class JdbcSpanWriter implements SpanWriter {
         if (TagIndexEntry.REMOTE_SERVICE_KEY.equals(e.key())) {
           rows.names.add(new Name(Name.Type.REMOTE_SERVICE, e.service(), e.value(), 0));
         }
-        rows.names.add(new Name(Name.Type.TAG, e.key(), e.value(), 0));
+        if (e.listed()) rows.names.add(new Name(Name.Type.TAG, e.key(), e.value(), 0));
       }
       return rows;
     }

@@ -61,7 +61,7 @@ class JdbcInputSafetyTest {
           spans.add(span(byKey, start + (i++) * SECOND).addTag(v, "v").build());
         }
       }
-      storage.writer().write(WriteBatches.create().toBatch(spans)).toCompletableFuture()
+      storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(spans)).toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     }
 

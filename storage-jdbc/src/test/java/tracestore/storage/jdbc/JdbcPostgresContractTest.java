@@ -7,6 +7,7 @@ import tracestore.storage.contract.NamesContract;
 import tracestore.storage.contract.SearchContract;
 import tracestore.storage.contract.SpanWriterContract;
 import tracestore.storage.contract.TraceReaderContract;
+import tracestore.storage.contract.VerifiedSearchContract;
 
 /** The whole contract suite against a real PostgreSQL, in a schema of this class's own. */
 class JdbcPostgresContractTest {
@@ -68,6 +69,19 @@ class JdbcPostgresContractTest {
 
   @Nested
   class Names extends NamesContract {
+    @Override
+    protected Storage newStorage() {
+      return open();
+    }
+
+    @Override
+    protected void clear() {
+      ((JdbcStorage) storage).truncateForTests();
+    }
+  }
+
+  @Nested
+  class Verified extends VerifiedSearchContract {
     @Override
     protected Storage newStorage() {
       return open();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tracestore.schema.TestDatabases;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.StorageException;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
@@ -33,7 +34,7 @@ import tracestore.storage.model.TraceId;
 class JdbcPostgresFailureTest {
   static final String SCHEMA = TestDatabases.schemaFor(JdbcPostgresFailureTest.class);
   static final String APP = "tracestore-failure-test";
-  final WriteBatches batches = WriteBatches.create();
+  final WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
 
   @BeforeAll
   static void freshSchema() {

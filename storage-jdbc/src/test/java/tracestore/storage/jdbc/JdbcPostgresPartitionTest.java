@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tracestore.schema.TestDatabases;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.contract.TestObjects;
@@ -47,7 +48,7 @@ class JdbcPostgresPartitionTest {
     Span recent = span(today * DAY + 5_000 * MILLI);
     assertThat(storage.partitions().existingDays()).doesNotContain(oldDay);
 
-    storage.writer().write(WriteBatches.create().toBatch(List.of(old, recent)))
+    storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(old, recent)))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(storage.partitions().existingDays()).contains(oldDay);
     assertThat(storage.reader().getTrace(old.traceId())).containsExactly(old);
@@ -62,7 +63,7 @@ class JdbcPostgresPartitionTest {
     assertThat(storage.reader().getTrace(recent.traceId())).containsExactly(recent);
 
     // The dropped day comes back on demand if late data arrives for it.
-    storage.writer().write(WriteBatches.create().toBatch(List.of(old)))
+    storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(old)))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(storage.reader().getTrace(old.traceId())).containsExactly(old);
   }
@@ -72,14 +73,14 @@ class JdbcPostgresPartitionTest {
   void aDayDroppedByAnotherInstanceIsRecreated() throws Exception {
     long day = today - 20;
     Span first = span(day * DAY + 1_000 * MILLI);
-    storage.writer().write(WriteBatches.create().toBatch(List.of(first)))
+    storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(first)))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     try (JdbcStorage other = JdbcStorage.newBuilder().postgres(TestDatabases.postgresUrl())
         .schema(TestDatabases.schemaFor(JdbcPostgresPartitionTest.class)).build()) {
       assertThat(other.rollups().deleteRawBefore((day + 1) * DAY)).isPositive();
     }
     Span late = span(day * DAY + 2_000 * MILLI);
-    storage.writer().write(WriteBatches.create().toBatch(List.of(late)))
+    storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(late)))
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(storage.reader().getTrace(late.traceId())).containsExactly(late);
   }

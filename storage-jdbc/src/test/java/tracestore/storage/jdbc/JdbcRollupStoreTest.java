@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.DependencyLink;
 import tracestore.storage.Rollup;
 import tracestore.storage.RollupStore;
@@ -91,7 +92,7 @@ class JdbcRollupStoreTest {
         spans.add(Span.newBuilder().traceId(TestObjects.newTraceId()).spanId(TestObjects.newSpanId())
             .name("op").service(svc).startEpochNanos(base + i * MILLI).durationNanos(MILLI).build());
       }
-      storage.writer().write(WriteBatches.create().toBatch(spans)).toCompletableFuture()
+      storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(spans)).toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       List<Span> seen = new ArrayList<>();
       store.scanRaw(base + MILLI, base + 4 * MILLI, seen::addAll);
@@ -120,7 +121,7 @@ class JdbcRollupStoreTest {
       Span old = Span.newBuilder().traceId(TestObjects.newTraceId()).spanId(1).name("op")
           .service("ret").startEpochNanos(now - 10 * 24 * HOUR).durationNanos(MILLI).build();
       Span recent = old.toBuilder().traceId(TestObjects.newTraceId()).startEpochNanos(now).build();
-      storage.writer().write(WriteBatches.create().toBatch(List.of(old, recent)))
+      storage.writer().write(WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(old, recent)))
           .toCompletableFuture().get(10, TimeUnit.SECONDS);
       long deleted = store.deleteRawBefore(now - 24 * HOUR);
       assertThat(deleted).isGreaterThanOrEqualTo(3); // chunk, service and operation rows

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.SearchResult;
 import tracestore.storage.Storage;
@@ -45,7 +46,7 @@ class JdbcSearchDifferentialTest {
     void load() throws Exception {
       jdbc = open();
       SplittableRandom r = new SplittableRandom(42);
-      WriteBatches derive = WriteBatches.create();
+      WriteBatches derive = WriteBatches.create(IndexPolicy.everyKey());
       List<WriteBatch> batches = new ArrayList<>();
       for (int t = 0; t < 250; t++) {
         TraceId id = TestObjects.newTraceId();

@@ -10,6 +10,7 @@ import tracestore.storage.contract.NamesContract;
 import tracestore.storage.contract.SearchContract;
 import tracestore.storage.contract.SpanWriterContract;
 import tracestore.storage.contract.TraceReaderContract;
+import tracestore.storage.contract.VerifiedSearchContract;
 
 /** The whole contract suite against a real SQLite file of this class's own. */
 class JdbcSqliteContractTest {
@@ -67,6 +68,19 @@ class JdbcSqliteContractTest {
 
   @Nested
   class Names extends NamesContract {
+    @Override
+    protected Storage newStorage() {
+      return open();
+    }
+
+    @Override
+    protected void clear() {
+      ((JdbcStorage) storage).truncateForTests();
+    }
+  }
+
+  @Nested
+  class Verified extends VerifiedSearchContract {
     @Override
     protected Storage newStorage() {
       return open();

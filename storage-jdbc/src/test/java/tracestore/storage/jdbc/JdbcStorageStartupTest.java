@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import tracestore.schema.TestDatabases;
+import tracestore.storage.IndexPolicy;
 import tracestore.storage.StorageException;
 
 /** Startup never guesses the schema: an unmigrated database is refused, naming the fix. */
@@ -51,7 +52,7 @@ class JdbcStorageStartupTest {
     var span = tracestore.storage.model.Span.newBuilder()
         .traceId(tracestore.storage.contract.TestObjects.newTraceId()).spanId(1).name("op")
         .service("svc").startEpochNanos(1_000_000_000L).durationNanos(1).build();
-    var failed = closed.writer().write(tracestore.storage.WriteBatches.create().toBatch(
+    var failed = closed.writer().write(tracestore.storage.WriteBatches.create(IndexPolicy.everyKey()).toBatch(
         java.util.List.of(span))).toCompletableFuture();
     assertThat(failed).isCompletedExceptionally();
     assertThatThrownBy(failed::join).hasRootCauseInstanceOf(
