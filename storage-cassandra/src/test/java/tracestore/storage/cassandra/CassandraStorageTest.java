@@ -142,6 +142,35 @@ class CassandraStorageTest {
   }
 
   @Test
+  void concurrentWritesWhoseIndexEntriesMergeAreEachFoundBySearch() throws Exception {
+    String service = "merged" + testSuffix();
+    List<WriteBatch> written = new ArrayList<>();
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
+    try (CassandraStorage s = storage().build()) {
+      for (int i = 0; i < 30; i++) {
+        WriteBatch b = batches.toBatch(traces(service, 3));
+        written.add(b);
+        stages.add(s.writer().write(b).toCompletableFuture()); // all in flight: group commit merges them
+      }
+      for (CompletableFuture<Void> f : stages) f.get(30, TimeUnit.SECONDS);
+      long hour = Buckets.start(Buckets.of(newBaseTime()));
+      SearchRequest byTag =
+          SearchRequest.newBuilder()
+              .service(service)
+              .tag("http.method", "GET")
+              .operation("GET /")
+              .timeRange(hour - 3_600_000 * MILLI, hour + 7_200_000 * MILLI)
+              .limit(1_000)
+              .build();
+      Set<TraceId> found = new HashSet<>();
+      for (TraceHit h : s.reader().search(byTag).hits()) found.add(h.traceId());
+      Set<TraceId> expected = new HashSet<>();
+      for (WriteBatch b : written) b.chunks().forEach(c -> expected.add(c.traceId()));
+      assertThat(found).hasSize(90).isEqualTo(expected);
+    }
+  }
+
+  @Test
   void namesAreWrittenOnceThroughTheCache() throws Exception {
     try (CassandraStorage s = storage().build()) {
       String service = "names" + testSuffix();
