@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import tracestore.storage.Chunk;
 import tracestore.storage.OperationIndexEntry;
@@ -41,6 +42,7 @@ final class CassandraSpanWriter implements SpanWriter {
   private final InFlight inFlight;
   private final NameCache names;
   private final IndexGroupCommit index;
+  private final AtomicInteger inProgress = new AtomicInteger();
 
   CassandraSpanWriter(Statements st, InFlight inFlight, NameCache names) {
     this.st = st;
@@ -64,6 +66,8 @@ final class CassandraSpanWriter implements SpanWriter {
     CompletableFuture<Void> chunksWritten =
         inFlight.executeAll(chunks, "writing " + batch.spanCount() + " spans of " + batch.chunks().size() + " traces");
     CompletableFuture<Void> done = new CompletableFuture<>();
+    inProgress.incrementAndGet();
+    done.whenComplete((v, err) -> inProgress.decrementAndGet());
     chunksWritten.whenComplete(
         (v, err) -> {
           if (err != null) fail(done, err);
@@ -84,6 +88,11 @@ final class CassandraSpanWriter implements SpanWriter {
             () -> {
               for (String key : plan.newNames()) names.written(key, now);
             });
+  }
+
+  /** Writes accepted and not yet completed (their index entries may be waiting for a flush). */
+  int inProgress() {
+    return inProgress.get();
   }
 
   /** Fails {@code f} with the storage exception itself rather than a CompletionException around it. */
