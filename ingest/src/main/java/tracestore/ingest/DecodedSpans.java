@@ -5,6 +5,7 @@ import java.util.List;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.Tag;
 import tracestore.storage.model.TagValue;
+import tracestore.storage.model.TraceId;
 
 /**
  * What a decoder produced from one request: the valid spans, and the count and first messages of
@@ -114,6 +115,36 @@ public final class DecodedSpans {
 
   public List<Span> spans() {
     return spans;
+  }
+
+  /**
+   * Applies the per-trace cap ({@link TraceBudget}): drops, as rejected spans, those of traces
+   * already over it, and marks the span that reaches it. Call once, after decoding.
+   *
+   * @return how many spans were dropped
+   */
+  public int applyTraceBudget(TraceBudget budget) {
+    int dropped = 0;
+    TraceId lastReported = null;
+    for (int i = 0, kept = 0, n = spans.size(); i < n; i++) {
+      Span s = spans.get(i);
+      switch (budget.take(s.traceId())) {
+        case KEEP -> spans.set(kept++, s);
+        case KEEP_AND_MARK -> spans.set(kept++, s.toBuilder().addTag(Tag.of(TraceBudget.TRUNCATED_KEY, true)).build());
+        case DROP -> {
+          dropped++;
+          if (!s.traceId().equals(lastReported)) {
+            lastReported = s.traceId();
+            rejectClosed("trace " + s.traceId().toHex() + " already has more than "
+                + budget.maxSpansPerTrace() + " spans (maxSpansPerTrace); its later spans are dropped");
+          } else {
+            rejected++;
+          }
+        }
+      }
+      if (i == n - 1) spans.subList(kept, n).clear();
+    }
+    return dropped;
   }
 
   public int rejectedCount() {

@@ -32,10 +32,16 @@ abstract class HttpReceiver<F> implements HttpService {
   final IngestMetrics metrics;
   final IngestConfig config;
   private final Executor decoders;
+  private final TraceBudget budget;
 
   HttpReceiver(
-      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
+      IngestPipeline pipeline,
+      IngestMetrics metrics,
+      IngestConfig config,
+      Executor decoders,
+      TraceBudget budget) {
     this.pipeline = pipeline;
+    this.budget = budget;
     this.decoders = decoders;
     this.metrics = metrics;
     this.config = config;
@@ -101,6 +107,7 @@ abstract class HttpReceiver<F> implements HttpService {
       metrics.rejected("invalid", 0);
       return CompletableFuture.failedFuture(e);
     }
+    metrics.rejectedSpans("trace_too_large", decoded.applyTraceBudget(budget));
     return pipeline.submit(decoded.spans()).thenApply(v -> success(format, decoded));
   }
 

@@ -47,6 +47,8 @@ public final class IngestService implements AutoCloseable {
   private final IngestMetrics metrics;
   private final IngestPipeline pipeline;
   private final ThreadPoolExecutor decoders;
+  /** One per process, shared by every receiver, so a trace's spans count whichever way they come. */
+  private final TraceBudget budget;
 
   private IngestService(Builder b) {
     this.config = b.config;
@@ -54,6 +56,7 @@ public final class IngestService implements AutoCloseable {
     WriteBatches batches = b.writeBatches;
     this.pipeline = IngestPipeline.start(b.writer, batches::toBatch, config.pipeline(), metrics);
     AtomicInteger n = new AtomicInteger();
+    this.budget = new TraceBudget(config.spanLimits().maxSpansPerTrace(), TraceBudget.DEFAULT_MAX_TRACES);
     this.decoders =
         new ThreadPoolExecutor(
             config.decodeThreads(),
@@ -71,6 +74,11 @@ public final class IngestService implements AutoCloseable {
 
   /** HTTP bodies received and waiting for a decoder thread; beyond it, 503. */
   static final int MAX_PENDING_DECODES = 256;
+
+  /** The decoder pool, for tests in this package that need to fill it. */
+  ThreadPoolExecutor decoders() {
+    return decoders;
+  }
 
   /** @param writer where spans are stored (the backend's {@code Storage.writer()}) */
   public static Builder builder(SpanWriter writer) {
@@ -105,8 +113,8 @@ public final class IngestService implements AutoCloseable {
     long maxBody = config.maxBodyBytes();
     // Armeria's own request timeout (10 s by default) must not answer before the pipeline does.
     java.time.Duration timeout = config.pipeline().requestDeadline().plusSeconds(5);
-    OtlpHttpReceiver otlp = new OtlpHttpReceiver(pipeline, metrics, config, decoders);
-    ZipkinHttpReceiver zipkin = new ZipkinHttpReceiver(pipeline, metrics, config, decoders);
+    OtlpHttpReceiver otlp = new OtlpHttpReceiver(pipeline, metrics, config, decoders, budget);
+    ZipkinHttpReceiver zipkin = new ZipkinHttpReceiver(pipeline, metrics, config, decoders, budget);
     sb.route()
         .post(OtlpHttpReceiver.PATH)
         .maxRequestLength(maxBody)
@@ -121,7 +129,7 @@ public final class IngestService implements AutoCloseable {
         .build(zipkin);
     GrpcService grpc =
         GrpcService.builder()
-            .addService(new OtlpGrpcReceiver(pipeline, metrics, config))
+            .addService(new OtlpGrpcReceiver(pipeline, metrics, config, budget))
             .maxRequestMessageLength((int) config.maxInflatedBytes())
             .build();
     // A client's grpc-timeout still wins: Armeria applies it after this decorator runs.

@@ -17,9 +17,12 @@ final class OtlpGrpcReceiver extends TraceServiceGrpc.TraceServiceImplBase {
   private final IngestPipeline pipeline;
   private final IngestMetrics metrics;
   private final IngestConfig config;
+  private final TraceBudget budget;
 
-  OtlpGrpcReceiver(IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config) {
+  OtlpGrpcReceiver(
+      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, TraceBudget budget) {
     this.pipeline = pipeline;
+    this.budget = budget;
     this.metrics = metrics;
     this.config = config;
   }
@@ -39,6 +42,7 @@ final class OtlpGrpcReceiver extends TraceServiceGrpc.TraceServiceImplBase {
       observer.onError(Failure.of(e).toGrpc());
       return;
     }
+    metrics.rejectedSpans("trace_too_large", decoded.applyTraceBudget(budget));
     DecodedSpans d = decoded;
     pipeline
         .submit(d.spans())

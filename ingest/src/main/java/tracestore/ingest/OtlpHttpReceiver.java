@@ -27,8 +27,12 @@ final class OtlpHttpReceiver extends HttpReceiver<OtlpHttpReceiver.Format> {
   }
 
   OtlpHttpReceiver(
-      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
-    super(pipeline, metrics, config, decoders);
+      IngestPipeline pipeline,
+      IngestMetrics metrics,
+      IngestConfig config,
+      Executor decoders,
+      TraceBudget budget) {
+    super(pipeline, metrics, config, decoders, budget);
   }
 
   @Override

@@ -23,8 +23,12 @@ final class ZipkinHttpReceiver extends HttpReceiver<ZipkinHttpReceiver.Format> {
   }
 
   ZipkinHttpReceiver(
-      IngestPipeline pipeline, IngestMetrics metrics, IngestConfig config, Executor decoders) {
-    super(pipeline, metrics, config, decoders);
+      IngestPipeline pipeline,
+      IngestMetrics metrics,
+      IngestConfig config,
+      Executor decoders,
+      TraceBudget budget) {
+    super(pipeline, metrics, config, decoders, budget);
   }
 
   @Override

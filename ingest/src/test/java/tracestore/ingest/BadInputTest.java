@@ -51,7 +51,7 @@ class BadInputTest {
             IngestConfig.newBuilder()
                 .maxBodyBytes(64 * 1024)
                 .maxInflatedBytes(1024 * 1024)
-                .spanLimits(new SpanLimits(50, 8, 32, 64))
+                .spanLimits(new SpanLimits(50, 8, 32, 64, 30))
                 .pipeline(PipelineConfig.newBuilder().flushInterval(Duration.ofMillis(10)).build())
                 .build());
   }
@@ -210,6 +210,47 @@ class BadInputTest {
     var z = h.post(ZIPKIN, JSON, utf8("[" + zipkinSpan(hex(random, 16), hex(random, 8), "") + "]"));
     assertThat(z.statusCode()).isEqualTo(400);
     assertThat(text(z)).contains("localEndpoint.serviceName is missing");
+  }
+
+  /** OTLP/JSON, {@code n} spans of one trace with fresh span ids. */
+  String spansOf(String trace, int n) {
+    String[] spans = new String[n];
+    for (int i = 0; i < n; i++) spans[i] = otlpSpan(trace, hex(random, 8), "loop", "");
+    return otlpRequest("runaway", spans);
+  }
+
+  static ExportTraceServiceResponse response(HttpResponse<byte[]> r) throws Exception {
+    ExportTraceServiceResponse.Builder resp = ExportTraceServiceResponse.newBuilder();
+    JsonFormat.parser().merge(text(r), resp);
+    return resp.build();
+  }
+
+  @Test
+  void aTraceOverMaxSpansPerTraceIsCutAcrossRequestsWithAMarkerAndReported() throws Exception {
+    String trace = hex(random, 16);
+    var first = h.post(OTLP, JSON, utf8(spansOf(trace, 20)));
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(response(first).hasPartialSuccess()).isFalse();
+
+    var second = h.post(OTLP, JSON, utf8(spansOf(trace, 20)));
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(response(second).getPartialSuccess().getRejectedSpans()).isEqualTo(9);
+    assertThat(response(second).getPartialSuccess().getErrorMessage())
+        .isEqualTo("9 of 20 spans rejected: trace " + trace
+            + " already has more than 30 spans (maxSpansPerTrace); its later spans are dropped; ...");
+
+    var third = h.post(OTLP, JSON, utf8(spansOf(trace, 5)));
+    assertThat(third.statusCode()).isEqualTo(200);
+    assertThat(response(third).getPartialSuccess().getRejectedSpans()).isEqualTo(5);
+
+    List<Span> stored = trace(trace);
+    assertThat(stored).hasSize(31);
+    assertThat(stored).filteredOn(s -> s.tags().stream().anyMatch(t -> t.key().equals(TraceBudget.TRUNCATED_KEY)))
+        .hasSize(1);
+    assertThat(h.counter("tracestore.ingest.spans.rejected", "reason", "trace_too_large")).isEqualTo(14);
+    // Other traces are not affected.
+    String other = hex(random, 16);
+    assertThat(response(h.post(OTLP, JSON, utf8(spansOf(other, 20)))).hasPartialSuccess()).isFalse();
   }
 
   @Test

@@ -219,11 +219,11 @@ public final class QueryService {
       return this;
     }
 
-    /** @throws IllegalArgumentException naming the setting that is wrong */
     /**
      * Serves {@code /api/v2/dependencies} from retention's dependency links instead of linking raw
      * traces, and adds the native stats endpoints ({@code /api/native/stats/services/{service}},
-     * {@code /api/native/dependencies}). Ranges are widened to whole hours. A store without rollups
+     * {@code /api/native/stats/dependencies}; {@code /api/native/dependencies} keeps linking raw
+     * traces). Ranges are widened to whole hours. A store without rollups
      * falls back to raw linking for Zipkin and answers 501 on the native stats endpoints.
      */
     public Builder rollups(RollupStore rollups) {

@@ -28,7 +28,7 @@ final class StatsApi {
 
   void registerOn(ServerBuilder sb, String prefix) {
     sb.service(prefix + "/stats/services/{service}", handler((ctx, p) -> service(ctx, p)));
-    sb.service(prefix + "/dependencies", handler((ctx, p) -> dependencies(p)));
+    sb.service(prefix + "/stats/dependencies", handler((ctx, p) -> dependencies(p)));
   }
 
   private HttpService handler(Handlers.Handler h) {

@@ -75,7 +75,7 @@ class StatsApiTest {
         assertThat(api.at("/total/errors").asLong()).isEqualTo(4);
         assertThat(api.at("/total/errorRate").asDouble()).isEqualTo(0.2);
 
-        JsonNode deps = JSON.readTree(server.get("/api/native/dependencies?" + range).body());
+        JsonNode deps = JSON.readTree(server.get("/api/native/stats/dependencies?" + range).body());
         assertThat(deps.at("/links/0/parent").asText()).isEqualTo("web");
         assertThat(deps.at("/links/0/child").asText()).isEqualTo("api");
         assertThat(deps.at("/links/0/calls").asLong()).isEqualTo(20);

@@ -41,6 +41,8 @@ import tracestore.storage.IndexPolicy;
  * @param retentionPolicy what the retention role keeps, and for how long
  * @param indexPolicy which tag keys ingest indexes for search (the biggest lever on write cost and
  *     bytes at rest; see BENCHMARKS.md)
+ * @param maxSpansPerTrace spans one trace may store (ingest's {@code SpanLimits})
+ * @param searchMaxCandidates traces one search may check for unindexed tags ({@code VerifyingReader})
  */
 public record ServerConfig(
     StorageKind storage,
@@ -61,7 +63,9 @@ public record ServerConfig(
     boolean autoMigrate,
     Duration shutdownTimeout,
     RetentionPolicy retentionPolicy,
-    IndexPolicy indexPolicy) {
+    IndexPolicy indexPolicy,
+    int maxSpansPerTrace,
+    int searchMaxCandidates) {
 
   public ServerConfig {
     roles = Set.copyOf(roles);
@@ -104,7 +108,8 @@ public record ServerConfig(
         + ", autoMigrate=" + autoMigrate
         + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
         + ", retention=" + retentionPolicy
-        + ", index=" + indexPolicy + '}';
+        + ", index=" + indexPolicy + ", maxSpansPerTrace=" + maxSpansPerTrace
+        + ", searchMaxCandidates=" + searchMaxCandidates + '}';
   }
 
   /**
@@ -219,7 +224,8 @@ public record ServerConfig(
           storage, EnumSet.copyOf(roles), bind, grpc, http, zipkin, sqlite,
           pgUrl, get(Setting.POSTGRES_USER), get(Setting.POSTGRES_PASSWORD), schema,
           contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown,
-          retentionPolicy, index.build());
+          retentionPolicy, index.build(),
+          positive(Setting.MAX_SPANS_PER_TRACE), positive(Setting.SEARCH_MAX_CANDIDATES));
     }
 
     private Duration retentionDuration(Setting s) {
@@ -269,6 +275,18 @@ public record ServerConfig(
       } catch (IllegalArgumentException e) {
         throw new ConfigException(s, e.getMessage());
       }
+    }
+
+    private int positive(Setting s) {
+      String text = get(s).trim();
+      int n;
+      try {
+        n = Integer.parseInt(text);
+      } catch (NumberFormatException e) {
+        n = 0;
+      }
+      if (n < 1) throw new ConfigException(s, "must be a whole number >= 1, got '" + text + "'");
+      return n;
     }
 
     private int port(Setting s) {

@@ -38,6 +38,12 @@ public enum Setting {
       "Tag keys indexed for fast search, comma-separated: empty keeps the built-in list of common"
           + " search keys, +k1,+k2 adds to it, k1,k2 replaces it, * indexes every key not denied."
           + " Other keys are still searchable, by checking the stored spans."),
+  MAX_SPANS_PER_TRACE("ingest.max-spans-per-trace", "50000",
+      "Spans one trace may store (ingest role); the span past it is marked tracestore.trace_truncated,"
+          + " later ones are rejected."),
+  SEARCH_MAX_CANDIDATES("search.max-candidates", "2000",
+      "Traces one search may check for tags the index does not hold (query role); past it, the page"
+          + " is returned with a cursor."),
   INDEX_DENY_KEYS("index.deny-keys", "",
       "Tag keys never indexed, comma-separated, in addition to the built-in id-like keys.");
 

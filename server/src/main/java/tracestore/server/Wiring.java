@@ -14,6 +14,7 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tracestore.ingest.IngestConfig;
+import tracestore.ingest.SpanLimits;
 import tracestore.ingest.IngestService;
 import tracestore.query.QueryService;
 import tracestore.schema.CqlMigrator;
@@ -135,13 +136,15 @@ public final class Wiring {
                 .otlpGrpcPort(config.otlpGrpcPort())
                 .otlpHttpPort(config.otlpHttpPort())
                 .zipkinPort(config.zipkinPort())
+                .spanLimits(withMaxSpansPerTrace(config.maxSpansPerTrace()))
                 .build())
             .meterRegistry(metrics.registry())
             .build();
         ingest.registerRoutes(sb);
       }
       if (config.runs(Role.QUERY)) {
-        QueryService.newBuilder(VerifyingReader.wrap(storage.reader(), config.indexPolicy())).rollups(storage.rollups()).build().registerOn(sb);
+        QueryService.newBuilder(
+            VerifyingReader.wrap(storage.reader(), config.indexPolicy(), config.searchMaxCandidates())).rollups(storage.rollups()).build().registerOn(sb);
       }
       if (config.runs(Role.RETENTION)) RetentionRole.start(storage, config.retentionPolicy(), metrics.registry(), sb);
       TracestoreServer server = new TracestoreServer(config, storage, ingest, metrics, sb);
@@ -181,5 +184,11 @@ public final class Wiring {
 
   private static String emptyToNull(String s) {
     return s.isEmpty() ? null : s;
+  }
+
+  private static SpanLimits withMaxSpansPerTrace(int max) {
+    SpanLimits d = SpanLimits.DEFAULTS;
+    return new SpanLimits(
+        d.maxSpansPerRequest(), d.maxTagsPerSpan(), d.maxTagKeyLength(), d.maxTagValueLength(), max);
   }
 }

@@ -75,6 +75,20 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void spanAndSearchBoundsAreSettableAndMustBePositive() {
+    ServerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), null);
+    assertThat(defaults.maxSpansPerTrace()).isEqualTo(50_000);
+    assertThat(defaults.searchMaxCandidates()).isEqualTo(2_000);
+    ServerConfig set = ConfigLoader.load(Map.of(Setting.MAX_SPANS_PER_TRACE, "1000"),
+        Map.of("TRACESTORE_SEARCH_MAX_CANDIDATES", "500"), null);
+    assertThat(set.maxSpansPerTrace()).isEqualTo(1000);
+    assertThat(set.searchMaxCandidates()).isEqualTo(500);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(Setting.SEARCH_MAX_CANDIDATES, "0"), Map.of(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("search.max-candidates")
+        .hasMessageContaining(">= 1");
+  }
+
+  @Test
   void flagsBeatEnvironmentWhichBeatsTheFile() throws Exception {
     Path file = dir.resolve("ts.properties");
     Files.writeString(file, "storage=postgres\npostgres.url=jdbc:postgresql://file/db\n"

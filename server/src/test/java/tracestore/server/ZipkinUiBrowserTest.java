@@ -24,7 +24,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Zipkin's own UI (the zipkin-lens assets served at {@code /zipkin/}) against our query API, in
- * headless Chromium: a trace ingested over OTLP/HTTP is found by service and by tag, opened, and
+ * headless Chromium: a trace ingested over OTLP/HTTP is found by service and by tag (customer.tier, which
+ * the default index policy leaves out, so the server finds it by verification), opened, and
  * its span names are on the page. Needs Debian's {@code chromium} and {@code chromium-driver}
  * ({@code .ci/run} installs them); under {@code CI=true} a missing browser fails the test.
  */
