@@ -37,9 +37,15 @@ final class CassandraSearch {
   static final int PAGE_SIZE = 100;
 
   private final Statements st;
+  private final boolean readLegacyTags;
 
-  CassandraSearch(Statements st) {
+  /**
+   * @param readLegacyTags also read schema V001's {@code tag_index}, because it held rows written
+   *     before V003 when the storage was built
+   */
+  CassandraSearch(Statements st, boolean readLegacyTags) {
     this.st = st;
+    this.readLegacyTags = readLegacyTags;
   }
 
   SearchResult search(SearchRequest r) {
@@ -162,10 +168,10 @@ final class CassandraSearch {
     long min = r.minDurationNanos();
     long max = r.maxDurationNanos();
     for (Map.Entry<String, String> tag : r.tags().entrySet()) {
-      out.add(new TagPredicate(service, tag.getKey(), tag.getValue()));
+      out.add(new TagPredicate(service, tag.getKey(), tag.getValue(), readLegacyTags));
     }
     if (!r.remoteService().isEmpty()) {
-      out.add(new TagPredicate(service, TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
+      out.add(new TagPredicate(service, TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService(), readLegacyTags));
     }
     if (!r.operation().isEmpty()) out.add(new OperationPredicate(service, r.operation(), min, max));
     boolean duration = min != 0 || max != 0;
@@ -197,10 +203,12 @@ final class CassandraSearch {
     boolean accepts(long duration, boolean error);
   }
 
-  private record TagPredicate(String service, String key, String value) implements Predicate {
+  private record TagPredicate(String service, String key, String value, boolean legacy) implements Predicate {
     @Override
     public List<BoundStatement> statements(Statements st, int bucket) {
-      return List.of(st.selectTagIndex.bind(service, key, value, bucket, PAGE_SIZE));
+      BoundStatement current = st.selectTagIndex.bind(service, key, value, bucket, PAGE_SIZE);
+      if (!legacy) return List.of(current);
+      return List.of(current, st.selectLegacyTagIndex.bind(service, key, value, bucket, PAGE_SIZE));
     }
 
     @Override

@@ -6,10 +6,14 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import tracestore.storage.Chunk;
 import tracestore.storage.OperationIndexEntry;
@@ -22,10 +26,13 @@ import tracestore.storage.WriteBatches;
 /**
  * Turns a batch into statements and sends them through {@link InFlight}: one insert per chunk, index
  * entries packed into postings (one row per partition and value, see {@link Postings}) and grouped
- * into unlogged batches only when they share a partition (a batch spanning partitions
- * would make one coordinator do the work of several and is an anti-pattern), and names only when the
- * {@link NameCache} has not seen them lately. The stage completes when every statement is
- * acknowledged at the write consistency.
+ * into unlogged batches only when they share a partition key (a batch spanning partitions would make
+ * one coordinator do the work of several and is an anti-pattern), and names only when the {@link
+ * NameCache} has not seen them lately. The service, operation and tag postings of one service and
+ * hour share the key {@link ServiceHour}, so they are one statement, which the node applies as one
+ * mutation. Index entries of concurrent writes are merged before they become rows ({@link
+ * IndexGroupCommit}). The stage completes when every statement is acknowledged at the write
+ * consistency.
  */
 final class CassandraSpanWriter implements SpanWriter {
   /** Rows per single-partition batch (postings of up to ~33 KB each, so at most a few MB). */
@@ -34,70 +41,136 @@ final class CassandraSpanWriter implements SpanWriter {
   private final Statements st;
   private final InFlight inFlight;
   private final NameCache names;
+  private final IndexGroupCommit index;
+  private final AtomicInteger inProgress = new AtomicInteger();
 
   CassandraSpanWriter(Statements st, InFlight inFlight, NameCache names) {
     this.st = st;
     this.inFlight = inFlight;
     this.names = names;
+    this.index = new IndexGroupCommit(this::flushIndex);
   }
 
+  /**
+   * Chunks go out at once; once they are acknowledged, the index entries go through {@link
+   * IndexGroupCommit}, which merges them with those of concurrent writes. So an index row never
+   * points to a chunk that was not stored, and one write never competes with itself for in-flight
+   * permits. The stage completes when the index rows are acknowledged too.
+   */
   @Override
   public CompletionStage<Void> write(WriteBatch batch) {
     WriteBatches.validate(batch);
     if (batch.isEmpty()) return CompletableFuture.completedFuture(null);
+    List<Statement<?>> chunks = new ArrayList<>(batch.chunks().size());
+    for (Chunk c : batch.chunks()) chunks.add(st.insertChunk.bind(c));
+    CompletableFuture<Void> chunksWritten =
+        inFlight.executeAll(chunks, "writing " + batch.spanCount() + " spans of " + batch.chunks().size() + " traces");
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    inProgress.incrementAndGet();
+    done.whenComplete((v, err) -> inProgress.decrementAndGet());
+    chunksWritten.whenComplete(
+        (v, err) -> {
+          if (err != null) fail(done, err);
+          else index.add(batch).whenComplete((v2, err2) -> {
+            if (err2 != null) fail(done, err2);
+            else done.complete(null);
+          });
+        });
+    return done;
+  }
+
+  private CompletableFuture<Void> flushIndex(IndexGroupCommit.Pending p) {
     long now = System.nanoTime();
-    Plan plan = plan(batch, now);
-    int spans = batch.spanCount();
+    Plan plan = indexPlan(p.services, p.operations, p.tags, now);
     return inFlight
-        .executeAll(plan.statements(), "writing " + spans + " spans of " + batch.chunks().size() + " traces")
+        .executeAll(plan.statements(), "writing the index entries of " + p.spans + " spans (" + p.batches + " writes)")
         .thenRun(
             () -> {
               for (String key : plan.newNames()) names.written(key, now);
             });
   }
 
+  /** Writes accepted and not yet completed (their index entries may be waiting for a flush). */
+  int inProgress() {
+    return inProgress.get();
+  }
+
+  /** Fails {@code f} with the storage exception itself rather than a CompletionException around it. */
+  private static void fail(CompletableFuture<Void> f, Throwable e) {
+    while (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
+    f.completeExceptionally(e);
+  }
+
   /** The statements of one write, and the names it writes (remembered once acknowledged). */
   record Plan(List<Statement<?>> statements, List<String> newNames) {}
 
+  /** What a lone write of {@code batch} sends: its chunks, then its index rows and new names. */
   Plan plan(WriteBatch batch, long now) {
     List<Statement<?>> statements = new ArrayList<>();
     for (Chunk c : batch.chunks()) statements.add(st.insertChunk.bind(c));
+    Plan indexRows = indexPlan(batch.serviceEntries(), batch.operationEntries(), batch.tagEntries(), now);
+    statements.addAll(indexRows.statements());
+    return new Plan(statements, indexRows.newNames());
+  }
 
+  /** Index rows (postings) and the names not written lately, grouped by partition key. */
+  Plan indexPlan(
+      List<ServiceIndexEntry> serviceEntries,
+      List<OperationIndexEntry> operationEntries,
+      List<TagIndexEntry> tagEntries,
+      long now) {
+    List<Statement<?>> statements = new ArrayList<>();
     List<PendingRow> rows = new ArrayList<>();
-    rows.addAll(st.insertServiceIndex.rows(batch.serviceEntries()));
-    rows.addAll(st.insertOperationIndex.rows(batch.operationEntries()));
-    rows.addAll(st.insertTagIndex.rows(batch.tagEntries()));
+    rows.addAll(st.insertServiceIndex.rows(serviceEntries));
+    rows.addAll(st.insertOperationIndex.rows(operationEntries));
+    rows.addAll(st.insertTagIndex.rows(tagEntries));
+
+    // Names: distinct ones first (cheap record keys), so the cache's string keys and lock are paid
+    // once per name per batch, not once per index entry.
+    Set<String> services = new LinkedHashSet<>();
+    for (ServiceIndexEntry e : serviceEntries) services.add(e.service());
+    Set<OperationName> operations = new LinkedHashSet<>();
+    for (OperationIndexEntry e : operationEntries) {
+      operations.add(new OperationName(e.service(), e.operation(), e.kind().name()));
+    }
+    Set<TagName> tags = new LinkedHashSet<>();
+    for (TagIndexEntry e : tagEntries) tags.add(new TagName(e.service(), e.key(), e.value(), e.listed()));
 
     Map<String, PendingRow> newNames = new LinkedHashMap<>();
-    for (ServiceIndexEntry e : batch.serviceEntries()) {
-      name(newNames, now, "s\0" + e.service(), () -> st.insertServiceName.row(e.service()));
+    for (String s : services) name(newNames, now, "s\0" + s, () -> st.insertServiceName.row(s));
+    for (OperationName o : operations) {
+      name(newNames, now, "o\0" + o.service() + '\0' + o.operation() + '\0' + o.kind(),
+          () -> st.insertOperationName.row(o.service(), o.operation(), o.kind()));
     }
-    for (OperationIndexEntry e : batch.operationEntries()) {
-      name(newNames, now, "o\0" + e.service() + '\0' + e.operation() + '\0' + e.kind(),
-          () -> st.insertOperationName.row(e.service(), e.operation(), e.kind().name()));
-    }
-    for (TagIndexEntry e : batch.tagEntries()) {
-      if (e.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY)) {
-        name(newNames, now, "r\0" + e.service() + '\0' + e.value(),
-            () -> st.insertRemoteServiceName.row(e.service(), e.value()));
+    for (TagName t : tags) {
+      if (t.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY)) {
+        name(newNames, now, "r\0" + t.service() + '\0' + t.value(),
+            () -> st.insertRemoteServiceName.row(t.service(), t.value()));
       }
-      if (!e.listed()) continue; // past the cardinality guard: searchable, not offered for autocomplete
-      name(newNames, now, "k\0" + e.key(), () -> st.insertTagKey.row(e.key()));
-      name(newNames, now, "v\0" + e.key() + '\0' + e.value(), () -> st.insertTagValue.row(e.key(), e.value()));
+      if (!t.listed()) continue; // past the cardinality guard: searchable, not offered for autocomplete
+      name(newNames, now, "k\0" + t.key(), () -> st.insertTagKey.row(t.key()));
+      name(newNames, now, "v\0" + t.key() + '\0' + t.value(), () -> st.insertTagValue.row(t.key(), t.value()));
     }
     rows.addAll(newNames.values());
     statements.addAll(groupByPartition(rows, st));
     return new Plan(statements, List.copyOf(newNames.keySet()));
   }
 
+  private record OperationName(String service, String operation, String kind) {}
+
+  private record TagName(String service, String key, String value, boolean listed) {}
+
   private void name(Map<String, PendingRow> out, long now, String key, Supplier<PendingRow> row) {
     if (!out.containsKey(key) && !names.isFresh(key, now)) out.put(key, row.get());
   }
 
-  /** One statement per partition: the row itself, or an unlogged batch of that partition's rows. */
+  /**
+   * One statement per partition key: the row itself, or an unlogged batch of the rows with that key
+   * (of one or several tables).
+   */
   static List<Statement<?>> groupByPartition(List<PendingRow> rows, Statements st) {
-    Map<PendingRow.PartitionRef, List<PendingRow>> byPartition = new LinkedHashMap<>();
-    for (PendingRow r : rows) byPartition.computeIfAbsent(r.ref(), k -> new ArrayList<>()).add(r);
+    Map<Object, List<PendingRow>> byPartition = new LinkedHashMap<>();
+    for (PendingRow r : rows) byPartition.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r);
     List<Statement<?>> out = new ArrayList<>();
     for (List<PendingRow> group : byPartition.values()) {
       for (int from = 0; from < group.size(); from += MAX_ROWS_PER_BATCH) {

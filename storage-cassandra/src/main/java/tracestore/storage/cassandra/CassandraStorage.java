@@ -110,11 +110,16 @@ public final class CassandraStorage implements Storage {
     CqlMigrator.newBuilder(session, keyspace).build().verify();
   }
 
-  /** Waits up to 10 s for writes in flight, then releases the threads (and the session if it owns it). */
+  /**
+   * Waits up to 10 s for writes in progress (statements in flight, or index entries waiting for their
+   * group commit), then releases the threads (and the session if it owns it).
+   */
   @Override
   public void close() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (inFlight != null && inFlight.inFlight() > 0 && System.nanoTime() < deadline) {
+    while (inFlight != null
+        && (inFlight.inFlight() > 0 || writer.inProgress() > 0)
+        && System.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {

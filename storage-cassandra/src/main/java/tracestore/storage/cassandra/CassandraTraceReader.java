@@ -25,7 +25,7 @@ final class CassandraTraceReader implements TraceReader {
 
   CassandraTraceReader(Statements st) {
     this.st = st;
-    this.search = new CassandraSearch(st);
+    this.search = new CassandraSearch(st, st.selectLegacyTagIndex.anyRow());
   }
 
   @Override

@@ -28,17 +28,16 @@ final class InsertOperationIndex {
     List<PendingRow> out = new ArrayList<>();
     Map<Group, List<OperationIndexEntry>> groups =
         Postings.group(
-            entries, e -> new Group(new Partition(e.service(), Buckets.of(e.startEpochNanos())), e.operation()));
+            entries, e -> new Group(new ServiceHour(e.service(), Buckets.of(e.startEpochNanos())), e.operation()));
     for (Map.Entry<Group, List<OperationIndexEntry>> g : groups.entrySet()) {
       List<Postings.Entry> list = new ArrayList<>(g.getValue().size());
       for (OperationIndexEntry e : g.getValue()) {
         list.add(new Postings.Entry(e.traceId(), e.startEpochNanos(), e.durationNanos(), false));
       }
-      Partition p = g.getKey().partition();
+      ServiceHour p = g.getKey().partition();
       for (Postings.Posting posting : Postings.of(list, Postings.OPERATION_WIDTH)) {
         out.add(
             new PendingRow(
-                TABLE,
                 p,
                 ctx.write(ps)
                     .setString(0, p.service())
@@ -54,7 +53,5 @@ final class InsertOperationIndex {
     return out;
   }
 
-  private record Partition(String service, int bucket) {}
-
-  private record Group(Partition partition, String operation) {}
+  private record Group(ServiceHour partition, String operation) {}
 }

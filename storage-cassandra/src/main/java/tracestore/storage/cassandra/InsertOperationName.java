@@ -16,6 +16,6 @@ final class InsertOperationName {
   }
 
   PendingRow row(String service, String operation, String kind) {
-    return new PendingRow(TABLE, service, ctx.write(ps).setString(0, service).setString(1, operation).setString(2, kind).build());
+    return PendingRow.of(TABLE, service, ctx.write(ps).setString(0, service).setString(1, operation).setString(2, kind).build());
   }
 }

@@ -16,6 +16,6 @@ final class InsertRemoteServiceName {
   }
 
   PendingRow row(String service, String remoteService) {
-    return new PendingRow(TABLE, service, ctx.write(ps).setString(0, service).setString(1, remoteService).build());
+    return PendingRow.of(TABLE, service, ctx.write(ps).setString(0, service).setString(1, remoteService).build());
   }
 }

@@ -23,18 +23,17 @@ final class InsertServiceIndex {
 
   List<PendingRow> rows(List<ServiceIndexEntry> entries) {
     List<PendingRow> out = new ArrayList<>();
-    Map<Partition, List<ServiceIndexEntry>> groups =
-        Postings.group(entries, e -> new Partition(e.service(), Buckets.of(e.startEpochNanos())));
-    for (Map.Entry<Partition, List<ServiceIndexEntry>> g : groups.entrySet()) {
+    Map<ServiceHour, List<ServiceIndexEntry>> groups =
+        Postings.group(entries, e -> new ServiceHour(e.service(), Buckets.of(e.startEpochNanos())));
+    for (Map.Entry<ServiceHour, List<ServiceIndexEntry>> g : groups.entrySet()) {
       List<Postings.Entry> list = new ArrayList<>(g.getValue().size());
       for (ServiceIndexEntry e : g.getValue()) {
         list.add(new Postings.Entry(e.traceId(), e.startEpochNanos(), e.durationNanos(), e.error()));
       }
-      Partition p = g.getKey();
+      ServiceHour p = g.getKey();
       for (Postings.Posting posting : Postings.of(list, Postings.SERVICE_WIDTH)) {
         out.add(
             new PendingRow(
-                TABLE,
                 p,
                 ctx.write(ps)
                     .setString(0, p.service())
@@ -48,6 +47,4 @@ final class InsertServiceIndex {
     }
     return out;
   }
-
-  private record Partition(String service, int bucket) {}
 }

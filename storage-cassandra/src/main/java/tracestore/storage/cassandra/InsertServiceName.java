@@ -16,6 +16,6 @@ final class InsertServiceName {
   }
 
   PendingRow row(String service) {
-    return new PendingRow(TABLE, "", ctx.write(ps).setString(0, service).build());
+    return PendingRow.of(TABLE, "", ctx.write(ps).setString(0, service).build());
   }
 }

@@ -7,13 +7,14 @@ import java.util.Map;
 import tracestore.storage.TagIndexEntry;
 
 /**
- * Tag index postings: one row per (service, key, hour, value) per batch, in the partition (service,
- * key, hour), so one batch writes all values of a key in one single-partition batch.
+ * Tag index postings (schema V003): one row per (service, hour, key, value) per batch, in the
+ * partition (service, hour) that the service and operation postings use too, so one write batch
+ * sends all index rows of a service and hour as one single-partition-key batch.
  */
 final class InsertTagIndex {
-  static final String TABLE = "tag_index";
+  static final String TABLE = "service_tag_index";
   static final String CQL =
-      "INSERT INTO %s.tag_index (service, key, bucket, value, posting, min_start, max_start, traces)"
+      "INSERT INTO %s.service_tag_index (service, bucket, key, value, posting, min_start, max_start, traces)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final StatementContext ctx;
@@ -29,21 +30,21 @@ final class InsertTagIndex {
     Map<Group, List<TagIndexEntry>> groups =
         Postings.group(
             entries,
-            e -> new Group(new Partition(e.service(), e.key(), Buckets.of(e.startEpochNanos())), e.value()));
+            e -> new Group(new ServiceHour(e.service(), Buckets.of(e.startEpochNanos())), e.key(), e.value()));
     for (Map.Entry<Group, List<TagIndexEntry>> g : groups.entrySet()) {
       List<Postings.Entry> list = new ArrayList<>(g.getValue().size());
       for (TagIndexEntry e : g.getValue()) list.add(new Postings.Entry(e.traceId(), e.startEpochNanos(), 0, false));
-      Partition p = g.getKey().partition();
+      Group k = g.getKey();
+      ServiceHour p = k.partition();
       for (Postings.Posting posting : Postings.of(list, Postings.TAG_WIDTH)) {
         out.add(
             new PendingRow(
-                TABLE,
                 p,
                 ctx.write(ps)
                     .setString(0, p.service())
-                    .setString(1, p.key())
-                    .setInt(2, p.bucket())
-                    .setString(3, g.getKey().value())
+                    .setInt(1, p.bucket())
+                    .setString(2, k.key())
+                    .setString(3, k.value())
                     .setLong(4, posting.id())
                     .setLong(5, posting.minStart())
                     .setLong(6, posting.maxStart())
@@ -54,7 +55,5 @@ final class InsertTagIndex {
     return out;
   }
 
-  private record Partition(String service, String key, int bucket) {}
-
-  private record Group(Partition partition, String value) {}
+  private record Group(ServiceHour partition, String key, String value) {}
 }

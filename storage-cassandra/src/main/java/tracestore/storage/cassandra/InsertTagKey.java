@@ -16,6 +16,6 @@ final class InsertTagKey {
   }
 
   PendingRow row(String key) {
-    return new PendingRow(TABLE, "", ctx.write(ps).setString(0, key).build());
+    return PendingRow.of(TABLE, "", ctx.write(ps).setString(0, key).build());
   }
 }

@@ -16,6 +16,6 @@ final class InsertTagValue {
   }
 
   PendingRow row(String key, String value) {
-    return new PendingRow(TABLE, key, ctx.write(ps).setString(0, key).setString(1, value).build());
+    return PendingRow.of(TABLE, key, ctx.write(ps).setString(0, key).setString(1, value).build());
   }
 }

@@ -10,8 +10,9 @@ import tracestore.storage.model.TraceId;
 /**
  * The {@code entries} blob of an index posting: fixed-width big-endian records, one per trace, of
  * {@code trace_id (16) start (8)}, then {@code duration (8)} for the service and operation indexes,
- * then {@code error (1)} for the service index. A posting's id is a 64-bit hash of its blob, so a
- * replayed batch overwrites its own rows instead of adding new ones.
+ * then {@code error (1)} for the service index. A posting's id is a 64-bit hash of its records that
+ * does not depend on their order, so a replayed batch overwrites its own rows instead of adding new
+ * ones.
  */
 final class Postings {
   /** Entries per posting row at most: about 33 KB for the widest records. */
@@ -21,9 +22,16 @@ final class Postings {
   static final int OPERATION_WIDTH = 32;
   static final int SERVICE_WIDTH = 33;
 
+  /** Canonical order, needed only to split more than {@link #MAX_ENTRIES} the same way every time. */
   private static final Comparator<Entry> ORDER =
-      Comparator.comparing(Entry::traceId).thenComparingLong(Entry::start).thenComparingLong(Entry::duration)
-          .thenComparing(Entry::error);
+      (a, b) -> {
+        int c = a.traceId().compareTo(b.traceId());
+        if (c != 0) return c;
+        c = Long.compare(a.start(), b.start());
+        if (c != 0) return c;
+        c = Long.compare(a.duration(), b.duration());
+        return c != 0 ? c : Boolean.compare(a.error(), b.error());
+      };
 
   private Postings() {}
 
@@ -34,29 +42,55 @@ final class Postings {
   record Posting(long id, long minStart, long maxStart, ByteBuffer entries) {}
 
   /**
-   * Splits {@code entries} (of one partition and clustering value) into postings of at most {@link
-   * #MAX_ENTRIES}, in a canonical order so the same entries always give the same rows.
+   * Splits {@code entries} (of one partition and clustering value) into postings of
+   * at most {@link #MAX_ENTRIES}. The same entries always give the same rows: a posting's id does
+   * not depend on the order of its records, and a group larger than one posting is first put in a
+   * canonical order (rare, so the common case skips the sort).
    */
   static List<Posting> of(List<Entry> entries, int width) {
-    List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(ORDER);
-    List<Posting> out = new ArrayList<>();
-    for (int from = 0; from < sorted.size(); from += MAX_ENTRIES) {
-      List<Entry> slice = sorted.subList(from, Math.min(sorted.size(), from + MAX_ENTRIES));
-      ByteBuffer b = ByteBuffer.allocate(slice.size() * width);
+    List<Entry> ordered = entries;
+    if (entries.size() > MAX_ENTRIES) {
+      ordered = new ArrayList<>(entries);
+      ordered.sort(ORDER);
+    }
+    List<Posting> out = new ArrayList<>((ordered.size() + MAX_ENTRIES - 1) / MAX_ENTRIES);
+    for (int from = 0; from < ordered.size(); from += MAX_ENTRIES) {
+      int to = Math.min(ordered.size(), from + MAX_ENTRIES);
+      ByteBuffer b = ByteBuffer.allocate((to - from) * width);
       long min = Long.MAX_VALUE;
       long max = Long.MIN_VALUE;
-      for (Entry e : slice) {
-        b.putLong(e.traceId().high()).putLong(e.traceId().low()).putLong(e.start());
-        if (width >= OPERATION_WIDTH) b.putLong(e.duration());
-        if (width >= SERVICE_WIDTH) b.put((byte) (e.error() ? 1 : 0));
+      long sum = 0;
+      for (int i = from; i < to; i++) {
+        Entry e = ordered.get(i);
+        long high = e.traceId().high();
+        long low = e.traceId().low();
+        b.putLong(high).putLong(low).putLong(e.start());
+        long h = mix(mix(mix(high) ^ low) ^ e.start());
+        if (width >= OPERATION_WIDTH) {
+          b.putLong(e.duration());
+          h = mix(h ^ e.duration());
+        }
+        if (width >= SERVICE_WIDTH) {
+          b.put((byte) (e.error() ? 1 : 0));
+          h = mix(h ^ (e.error() ? 1 : 2));
+        }
+        sum += h; // a sum of record hashes: the same for any order of the records
         min = Math.min(min, e.start());
         max = Math.max(max, e.start());
       }
-      byte[] bytes = b.array();
-      out.add(new Posting(hash(bytes), min, max, ByteBuffer.wrap(bytes)));
+      out.add(new Posting(mix(sum ^ (to - from)), min, max, ByteBuffer.wrap(b.array())));
     }
     return out;
+  }
+
+  /** MurmurHash3's 64-bit finalizer: every input bit affects every output bit. */
+  static long mix(long k) {
+    k ^= k >>> 33;
+    k *= 0xff51afd7ed558ccdL;
+    k ^= k >>> 33;
+    k *= 0xc4ceb9fe1a85ec53L;
+    k ^= k >>> 33;
+    return k;
   }
 
   /** Groups values by a key, keeping first-seen order. */
@@ -84,15 +118,5 @@ final class Postings {
       boolean error = width >= SERVICE_WIDTH && blob.get(p + 32) != 0;
       consumer.accept(id, start, duration, error);
     }
-  }
-
-  /** 64-bit FNV-1a. */
-  static long hash(byte[] bytes) {
-    long h = 0xcbf29ce484222325L;
-    for (byte x : bytes) {
-      h ^= x & 0xff;
-      h *= 0x100000001b3L;
-    }
-    return h;
   }
 }

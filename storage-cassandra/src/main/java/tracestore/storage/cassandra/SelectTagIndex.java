@@ -3,11 +3,11 @@ package tracestore.storage.cassandra;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 
-/** The postings of one value in a (service, key, hour) partition: a clustering slice. */
+/** The postings of one key=value in a (service, hour) partition (schema V003): a clustering slice. */
 final class SelectTagIndex {
   static final String CQL =
-      "SELECT min_start, max_start, traces FROM %s.tag_index"
-          + " WHERE service = ? AND key = ? AND bucket = ? AND value = ?";
+      "SELECT min_start, max_start, traces FROM %s.service_tag_index"
+          + " WHERE service = ? AND bucket = ? AND key = ? AND value = ?";
 
   private final StatementContext ctx;
   private final PreparedStatement ps;
@@ -20,8 +20,8 @@ final class SelectTagIndex {
   BoundStatement bind(String service, String key, String value, int bucket, int pageSize) {
     return ctx.read(ps)
         .setString(0, service)
-        .setString(1, key)
-        .setInt(2, bucket)
+        .setInt(1, bucket)
+        .setString(2, key)
         .setString(3, value)
         .setPageSize(pageSize)
         .build();

@@ -16,6 +16,7 @@ final class Statements {
   final SelectServiceIndex selectServiceIndex;
   final SelectOperationIndex selectOperationIndex;
   final SelectTagIndex selectTagIndex;
+  final SelectLegacyTagIndex selectLegacyTagIndex;
   final SelectServiceNames selectServiceNames;
   final SelectOperationNames selectOperationNames;
   final SelectRemoteServiceNames selectRemoteServiceNames;
@@ -38,6 +39,7 @@ final class Statements {
     selectServiceIndex = new SelectServiceIndex(ctx);
     selectOperationIndex = new SelectOperationIndex(ctx);
     selectTagIndex = new SelectTagIndex(ctx);
+    selectLegacyTagIndex = new SelectLegacyTagIndex(ctx);
     selectServiceNames = new SelectServiceNames(ctx);
     selectOperationNames = new SelectOperationNames(ctx);
     selectRemoteServiceNames = new SelectRemoteServiceNames(ctx);

@@ -30,7 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tracestore.storage.IndexPolicy;
 import tracestore.storage.OverCapacityException;
+import tracestore.storage.SearchRequest;
 import tracestore.storage.StorageException;
+import tracestore.storage.TraceHit;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.model.Span;
@@ -76,12 +78,13 @@ class CassandraStorageTest {
   }
 
   @Test
-  void batchesOnlyRowsOfOnePartitionAndNeverChunks() {
+  void batchesOnlyRowsOfOnePartitionKeyAndNeverChunks() {
     try (CassandraStorage s = storage().build()) {
       WriteBatch batch = batches.toBatch(traces("plan" + testSuffix(), 20));
       List<Statement<?>> plan = s.spanWriter().plan(batch, System.nanoTime()).statements();
 
       int chunkInserts = 0;
+      int indexBatches = 0;
       for (Statement<?> st : plan) {
         if (st instanceof BatchStatement b) {
           assertThat(b.getBatchType()).isEqualTo(BatchType.UNLOGGED);
@@ -93,17 +96,77 @@ class CassandraStorageTest {
             queries.add(bound.getPreparedStatement().getQuery());
           }
           assertThat(keys).as("routing keys of one batch").hasSize(1);
-          assertThat(queries).as("tables of one batch").hasSize(1);
-          assertThat(queries.iterator().next()).doesNotContain(".chunks");
+          assertThat(queries).noneMatch(q -> q.contains(".chunks"));
+          if (queries.size() > 1) {
+            // only the index tables share a partition key: (service, bucket)
+            assertThat(queries)
+                .allMatch(q -> q.contains(".service_index") || q.contains(".operation_index") || q.contains(".service_tag_index"));
+            indexBatches++;
+          }
         } else if (((BoundStatement) st).getPreparedStatement().getQuery().contains(".chunks")) {
           chunkInserts++;
         }
       }
       assertThat(chunkInserts).isEqualTo(20);
-      // 20 chunks; index partitions: (service, hour) in service_index and operation_index,
-      // (service, key, hour) in tag_index; names: the service, its operations (one partition),
-      // the tag key, the tag value
-      assertThat(plan).hasSize(20 + 3 + 4);
+      assertThat(indexBatches).as("service, operation and tag postings of one (service, hour)").isEqualTo(1);
+      // 20 chunks; one (service, hour) key for service_index, operation_index and service_tag_index;
+      // names: the service, its operations (one partition), the tag key, the tag value
+      assertThat(plan).hasSize(20 + 1 + 4);
+    }
+  }
+
+  @Test
+  void tagSearchStillReadsPostingsWrittenBeforeSchemaV003() {
+    // A keyspace upgraded to V003 keeps V001's tag_index rows until their TTL; they must stay found.
+    String service = "legacy" + testSuffix();
+    TraceId id = newTraceId();
+    long start = newBaseTime();
+    Postings.Posting posting =
+        Postings.of(List.of(new Postings.Entry(id, start, 0, false)), Postings.TAG_WIDTH).get(0);
+    session.execute(
+        session
+            .prepare(
+                "INSERT INTO " + keyspace + ".tag_index (service, key, bucket, value, posting, min_start, max_start, traces)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .bind(service, "http.method", Buckets.of(start), "PUT", posting.id(), start, start, posting.entries()));
+    SearchRequest request =
+        SearchRequest.newBuilder()
+            .service(service)
+            .tag("http.method", "PUT")
+            .timeRange(start - 60_000 * MILLI, start + 60_000 * MILLI)
+            .limit(10)
+            .build();
+    try (CassandraStorage s = storage().build()) {
+      assertThat(s.reader().search(request).hits()).extracting(TraceHit::traceId).containsExactly(id);
+    }
+  }
+
+  @Test
+  void concurrentWritesWhoseIndexEntriesMergeAreEachFoundBySearch() throws Exception {
+    String service = "merged" + testSuffix();
+    List<WriteBatch> written = new ArrayList<>();
+    List<CompletableFuture<Void>> stages = new ArrayList<>();
+    try (CassandraStorage s = storage().build()) {
+      for (int i = 0; i < 30; i++) {
+        WriteBatch b = batches.toBatch(traces(service, 3));
+        written.add(b);
+        stages.add(s.writer().write(b).toCompletableFuture()); // all in flight: group commit merges them
+      }
+      for (CompletableFuture<Void> f : stages) f.get(30, TimeUnit.SECONDS);
+      long hour = Buckets.start(Buckets.of(newBaseTime()));
+      SearchRequest byTag =
+          SearchRequest.newBuilder()
+              .service(service)
+              .tag("http.method", "GET")
+              .operation("GET /")
+              .timeRange(hour - 3_600_000 * MILLI, hour + 7_200_000 * MILLI)
+              .limit(1_000)
+              .build();
+      Set<TraceId> found = new HashSet<>();
+      for (TraceHit h : s.reader().search(byTag).hits()) found.add(h.traceId());
+      Set<TraceId> expected = new HashSet<>();
+      for (WriteBatch b : written) b.chunks().forEach(c -> expected.add(c.traceId()));
+      assertThat(found).hasSize(90).isEqualTo(expected);
     }
   }
 

@@ -49,6 +49,25 @@ class PostingsTest {
   }
 
   @Test
+  void aPostingsIdIgnoresRecordOrderButNotRecordContent() {
+    SplittableRandom random = new SplittableRandom(3);
+    List<Postings.Entry> entries = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      entries.add(new Postings.Entry(new TraceId(random.nextLong(), random.nextLong() | 1), random.nextLong(1L << 62), 0, false));
+    }
+    long id = Postings.of(entries, Postings.TAG_WIDTH).get(0).id();
+    List<Postings.Entry> reversed = new ArrayList<>(entries);
+    Collections.reverse(reversed);
+    assertThat(Postings.of(reversed, Postings.TAG_WIDTH).get(0).id()).isEqualTo(id);
+
+    List<Postings.Entry> changed = new ArrayList<>(entries);
+    Postings.Entry e = changed.get(7);
+    changed.set(7, new Postings.Entry(e.traceId(), e.start() + 1, 0, false));
+    assertThat(Postings.of(changed, Postings.TAG_WIDTH).get(0).id()).isNotEqualTo(id);
+    assertThat(Postings.of(entries.subList(0, 49), Postings.TAG_WIDTH).get(0).id()).isNotEqualTo(id);
+  }
+
+  @Test
   void rejectsABlobThatIsNotWholeRecords() {
     assertThatThrownBy(() -> Postings.decode(ByteBuffer.allocate(25), Postings.TAG_WIDTH, (a, b, c, d) -> {}))
         .isInstanceOf(IllegalStateException.class)
