@@ -241,6 +241,10 @@ public final class JdbcBenchmark {
       for (String index : System.getProperty("jdbcbench.dropIndexes", "").split(",")) {
         if (!index.isBlank()) exec("DROP INDEX " + schema + '.' + index.strip()); // experiments only
       }
+      // Experiments only: statements run after the migration, "{s}" standing for the schema.
+      for (String sql : System.getProperty("jdbcbench.sql", "").split(";")) {
+        if (!sql.isBlank()) exec(sql.strip().replace("{s}", schema));
+      }
       rate = writeAll(storage, batches, spans);
       if (full) {
         exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".trace_index");
