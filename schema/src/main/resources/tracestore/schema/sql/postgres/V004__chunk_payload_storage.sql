@@ -5,7 +5,6 @@
 -- line; pglz_compress was the postgres function seen most often in a perf profile of the write path
 -- (BENCHMARKS.md). EXTERNAL skips that attempt and changes nothing else: a large payload still goes
 -- to TOAST, uncompressed, as it already did after the failed attempt. Partitions created later take
--- the column's storage from the parent table; the backend also creates chunk partitions with
--- toast_tuple_target = 8160 (storage-jdbc Partitions), so payloads up to about 8 kB stay in the row.
+-- the column's storage from the parent table.
 
 ALTER TABLE chunks ALTER COLUMN payload SET STORAGE EXTERNAL;
