@@ -272,6 +272,13 @@ final class JdbcSpanWriter implements SpanWriter {
       this.tag = tag;
     }
 
+    /** Adds the day of {@code epochNanos} unless it is {@code last}; returns that day. */
+    private long day(long last, long epochNanos) {
+      long d = Partitions.dayOf(epochNanos);
+      if (d != last) days.add(d);
+      return d;
+    }
+
     boolean isEmpty() {
       return chunks.isEmpty() && service.isEmpty() && operation.isEmpty() && tag.isEmpty();
     }
@@ -292,17 +299,19 @@ final class JdbcSpanWriter implements SpanWriter {
       Set<TraceId> traces = new HashSet<>();
       for (Chunk c : rows.chunks) traces.add(c.traceId());
       rows.traces = traces.size();
-      for (Chunk c : rows.chunks) rows.days.add(Partitions.dayOf(c.minStartEpochNanos()));
+      // Days: a batch spans one or two, so only a change of day reaches the (boxing) set.
+      long day = Long.MIN_VALUE;
+      for (Chunk c : rows.chunks) day = rows.day(day, c.minStartEpochNanos());
       for (ServiceIndexEntry e : rows.service) {
-        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        day = rows.day(day, e.startEpochNanos());
         rows.names.add(new Name(Name.Type.SERVICE, e.service(), "", 0));
       }
       for (OperationIndexEntry e : rows.operation) {
-        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        day = rows.day(day, e.startEpochNanos());
         rows.names.add(new Name(Name.Type.OPERATION, e.service(), e.operation(), e.kind().ordinal()));
       }
       for (TagIndexEntry e : rows.tag) {
-        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        day = rows.day(day, e.startEpochNanos());
         if (TagIndexEntry.REMOTE_SERVICE_KEY.equals(e.key())) {
           rows.names.add(new Name(Name.Type.REMOTE_SERVICE, e.service(), e.value(), 0));
         }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -47,9 +49,11 @@ final class PgCopyIndexRows implements IndexRows {
   static byte[] encode(List<TraceRows.Row> rows) {
     Buf b = new Buf(64 + rows.size() * 256);
     b.bytes(SIGNATURE).int32(0).int32(0);
+    Map<String, byte[]> services = new HashMap<>(); // a batch has far fewer services than rows
     for (TraceRows.Row r : rows) {
       b.int16(8);
-      byte[] service = PostgresDialect.escape(r.service()).getBytes(StandardCharsets.UTF_8);
+      byte[] service = services.computeIfAbsent(r.service(),
+          s -> PostgresDialect.escape(s).getBytes(StandardCharsets.UTF_8));
       b.int32(service.length).bytes(service);
       b.int32(8).int64(r.startEpochNanos());
       TraceId id = r.traceId();
