@@ -25,7 +25,7 @@ final class PgCopyIndexRows implements IndexRows {
   static final String COPY_TRACE_INDEX = "COPY trace_index (service, start_ns, trace_id, duration_ns,"
       + " error, terms, term_offsets, op_durations) FROM STDIN (FORMAT binary)";
 
-  private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+  static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
   private static final int INT8_OID = 20;
   private static final int INT4_OID = 23;
 
@@ -92,11 +92,11 @@ final class PgCopyIndexRows implements IndexRows {
   }
 
   /** A growable big-endian byte buffer (no synchronization, unlike ByteArrayOutputStream). */
-  private static final class Buf {
+  static final class Buf {
     private byte[] a;
     private int n;
 
-    Buf(int capacity) {
+    Buf(int capacity) { // package-private: PgCopyChunks writes its rows with it too
       a = new byte[capacity];
     }
 
