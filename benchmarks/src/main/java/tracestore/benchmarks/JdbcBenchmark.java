@@ -200,6 +200,7 @@ public final class JdbcBenchmark {
         + " start_ns bigint NOT NULL, end_ns bigint NOT NULL, span_count integer NOT NULL,"
         + " payload bytea NOT NULL)");
     AtomicInteger next = new AtomicInteger();
+    settleHeap();
     double[] cpu0 = cpuSeconds();
     long t0 = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(CONNECTIONS);
@@ -241,6 +242,10 @@ public final class JdbcBenchmark {
       for (String index : System.getProperty("jdbcbench.dropIndexes", "").split(",")) {
         if (!index.isBlank()) exec("DROP INDEX " + schema + '.' + index.strip()); // experiments only
       }
+      // Experiments only: statements run after the migration, "{s}" standing for the schema.
+      for (String sql : System.getProperty("jdbcbench.sql", "").split(";")) {
+        if (!sql.isBlank()) exec(sql.strip().replace("{s}", schema));
+      }
       rate = writeAll(storage, batches, spans);
       if (full) {
         exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".trace_index");
@@ -277,6 +282,7 @@ public final class JdbcBenchmark {
   static double writeAll(JdbcStorage storage, List<WriteBatch> batches, int spans) throws Exception {
     Semaphore inFlight = new Semaphore(IN_FLIGHT);
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    settleHeap();
     double[] cpu0 = cpuSeconds();
     long t0 = System.nanoTime();
     for (WriteBatch b : batches) {
@@ -291,6 +297,15 @@ public final class JdbcBenchmark {
     lastCpu = cpuPerMillionSpans(cpu0, spans);
     if (failure.get() != null) throw new IllegalStateException("a write failed", failure.get());
     return spans / seconds;
+  }
+
+  /**
+   * A full collection before each timed write, for both sides: the prepared dataset (about 1 GB of
+   * batches) is otherwise copied between survivor spaces and promoted during the first timed
+   * writes, and those pauses (up to 270 ms each, seen with JFR) were charged to whichever side ran.
+   */
+  static void settleHeap() {
+    System.gc();
   }
 
   /** CPU seconds per 1,000,000 spans of the last timed write: {JVM, every postgres process}. */

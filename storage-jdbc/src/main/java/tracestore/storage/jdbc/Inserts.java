@@ -12,7 +12,8 @@ import tracestore.storage.TagIndexEntry;
  * idempotent: chunks are keyed by (trace id, chunk id) and {@code DO NOTHING} on conflict, and a
  * trace's index rows are written only when its chunk was new (see {@link JdbcSpanWriter}). On
  * SQLite, whose index tables key the whole entry, index rows also {@code DO NOTHING}; on
- * PostgreSQL they have no unique key and no conflict clause.
+ * PostgreSQL they have no unique key and no conflict clause. PostgreSQL first tries the chunks by
+ * COPY ({@link PgCopyChunks}) and comes here only when one was already stored.
  */
 final class Inserts {
   private Inserts() {}

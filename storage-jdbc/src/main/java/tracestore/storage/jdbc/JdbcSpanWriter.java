@@ -47,6 +47,8 @@ final class JdbcSpanWriter implements SpanWriter {
 
   private final RowInsert<Chunk> insertChunks = Inserts.chunks();
   private final IndexRows indexRows;
+  /** PostgreSQL loading by COPY: chunks by COPY too, falling back to INSERT on a replay. */
+  private final boolean copyChunks;
   /** Batches waiting for SQLite's single writer (group commit); null: one transaction per batch. */
   private final ArrayBlockingQueue<Pending> group;
   /** Whether a drain task is queued and has not started yet (SQLite's group commit). */
@@ -64,6 +66,7 @@ final class JdbcSpanWriter implements SpanWriter {
     this.names = names;
     this.indexRows = indexRows;
     this.group = groupCapacity > 0 ? new ArrayBlockingQueue<>(groupCapacity) : null;
+    this.copyChunks = indexRows instanceof PgCopyIndexRows;
     for (Name.Type t : Name.Type.values()) insertNames.put(t, Inserts.names(t));
   }
 
@@ -183,16 +186,34 @@ final class JdbcSpanWriter implements SpanWriter {
    */
   private void commit(List<Pending> batches) throws SQLException {
     try {
-      commitOnce(batches);
+      commitChunks(batches);
     } catch (SQLException e) {
       if (partitions == null || !"23514".equals(e.getSQLState())) throw e;
       for (Pending p : batches) partitions.forget(p.rows().days);
-      commitOnce(batches);
+      commitChunks(batches);
+    }
+  }
+
+  /**
+   * Writes the batches with chunks by COPY when the backend loads by COPY; if a chunk was already
+   * stored (unique violation: a replay), writes them again with the INSERT that tells which chunks
+   * were new ({@link PgCopyChunks}).
+   */
+  private void commitChunks(List<Pending> batches) throws SQLException {
+    if (!copyChunks) {
+      commitOnce(batches, false);
+      return;
+    }
+    try {
+      commitOnce(batches, true);
+    } catch (SQLException e) {
+      if (!PgCopyChunks.UNIQUE_VIOLATION.equals(e.getSQLState())) throw e;
+      commitOnce(batches, false);
     }
   }
 
   /** Writes the batches in one transaction; adds their names to the cache after COMMIT. */
-  private void commitOnce(List<Pending> batches) throws SQLException {
+  private void commitOnce(List<Pending> batches, boolean copy) throws SQLException {
     List<Name> newNames = new ArrayList<>();
     for (Pending p : batches) {
       if (partitions != null) partitions.ensure(p.rows().days);
@@ -201,7 +222,14 @@ final class JdbcSpanWriter implements SpanWriter {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        for (Pending p : batches) writeRows(c, p.rows());
+        for (Pending p : batches) {
+          if (copy) {
+            PgCopyChunks.copy(c, p.rows().chunks); // every chunk new, or a unique violation
+            indexRows.write(c, p.rows().service, p.rows().operation, p.rows().tag);
+          } else {
+            writeRows(c, p.rows());
+          }
+        }
         if (!newNames.isEmpty()) writeNames(c, new ArrayList<>(new LinkedHashSet<>(newNames)));
         c.commit();
       } catch (SQLException | RuntimeException e) {
@@ -272,6 +300,13 @@ final class JdbcSpanWriter implements SpanWriter {
       this.tag = tag;
     }
 
+    /** Adds the day of {@code epochNanos} unless it is {@code last}; returns that day. */
+    private long day(long last, long epochNanos) {
+      long d = Partitions.dayOf(epochNanos);
+      if (d != last) days.add(d);
+      return d;
+    }
+
     boolean isEmpty() {
       return chunks.isEmpty() && service.isEmpty() && operation.isEmpty() && tag.isEmpty();
     }
@@ -292,17 +327,19 @@ final class JdbcSpanWriter implements SpanWriter {
       Set<TraceId> traces = new HashSet<>();
       for (Chunk c : rows.chunks) traces.add(c.traceId());
       rows.traces = traces.size();
-      for (Chunk c : rows.chunks) rows.days.add(Partitions.dayOf(c.minStartEpochNanos()));
+      // Days: a batch spans one or two, so only a change of day reaches the (boxing) set.
+      long day = Long.MIN_VALUE;
+      for (Chunk c : rows.chunks) day = rows.day(day, c.minStartEpochNanos());
       for (ServiceIndexEntry e : rows.service) {
-        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        day = rows.day(day, e.startEpochNanos());
         rows.names.add(new Name(Name.Type.SERVICE, e.service(), "", 0));
       }
       for (OperationIndexEntry e : rows.operation) {
-        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        day = rows.day(day, e.startEpochNanos());
         rows.names.add(new Name(Name.Type.OPERATION, e.service(), e.operation(), e.kind().ordinal()));
       }
       for (TagIndexEntry e : rows.tag) {
-        rows.days.add(Partitions.dayOf(e.startEpochNanos()));
+        day = rows.day(day, e.startEpochNanos());
         if (TagIndexEntry.REMOTE_SERVICE_KEY.equals(e.key())) {
           rows.names.add(new Name(Name.Type.REMOTE_SERVICE, e.service(), e.value(), 0));
         }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
@@ -23,7 +25,7 @@ final class PgCopyIndexRows implements IndexRows {
   static final String COPY_TRACE_INDEX = "COPY trace_index (service, start_ns, trace_id, duration_ns,"
       + " error, terms, term_offsets, op_durations) FROM STDIN (FORMAT binary)";
 
-  private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
+  static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
   private static final int INT8_OID = 20;
   private static final int INT4_OID = 23;
 
@@ -47,9 +49,11 @@ final class PgCopyIndexRows implements IndexRows {
   static byte[] encode(List<TraceRows.Row> rows) {
     Buf b = new Buf(64 + rows.size() * 256);
     b.bytes(SIGNATURE).int32(0).int32(0);
+    Map<String, byte[]> services = new HashMap<>(); // a batch has far fewer services than rows
     for (TraceRows.Row r : rows) {
       b.int16(8);
-      byte[] service = PostgresDialect.escape(r.service()).getBytes(StandardCharsets.UTF_8);
+      byte[] service = services.computeIfAbsent(r.service(),
+          s -> PostgresDialect.escape(s).getBytes(StandardCharsets.UTF_8));
       b.int32(service.length).bytes(service);
       b.int32(8).int64(r.startEpochNanos());
       TraceId id = r.traceId();
@@ -88,11 +92,11 @@ final class PgCopyIndexRows implements IndexRows {
   }
 
   /** A growable big-endian byte buffer (no synchronization, unlike ByteArrayOutputStream). */
-  private static final class Buf {
+  static final class Buf {
     private byte[] a;
     private int n;
 
-    Buf(int capacity) {
+    Buf(int capacity) { // package-private: PgCopyChunks writes its rows with it too
       a = new byte[capacity];
     }
 
