@@ -125,8 +125,9 @@ public final class DecodedSpans {
    */
   public int applyTraceBudget(TraceBudget budget) {
     int dropped = 0;
+    int kept = 0;
     TraceId lastReported = null;
-    for (int i = 0, kept = 0, n = spans.size(); i < n; i++) {
+    for (int i = 0, n = spans.size(); i < n; i++) {
       Span s = spans.get(i);
       switch (budget.take(s.traceId())) {
         case KEEP -> spans.set(kept++, s);
@@ -142,8 +143,8 @@ public final class DecodedSpans {
           }
         }
       }
-      if (i == n - 1) spans.subList(kept, n).clear();
     }
+    spans.subList(kept, spans.size()).clear();
     return dropped;
   }
 

@@ -47,6 +47,11 @@ public record SpanLimits(
     positive("maxTagValueLength", maxTagValueLength);
   }
 
+  /** These limits with another spans-per-trace cap. */
+  public SpanLimits withMaxSpansPerTrace(int max) {
+    return new SpanLimits(maxSpansPerRequest, maxTagsPerSpan, maxTagKeyLength, maxTagValueLength, max);
+  }
+
   private static void positive(String name, int value) {
     if (value <= 0) throw new IllegalArgumentException(name + " must be > 0, got " + value);
   }

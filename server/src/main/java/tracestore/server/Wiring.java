@@ -136,7 +136,7 @@ public final class Wiring {
                 .otlpGrpcPort(config.otlpGrpcPort())
                 .otlpHttpPort(config.otlpHttpPort())
                 .zipkinPort(config.zipkinPort())
-                .spanLimits(withMaxSpansPerTrace(config.maxSpansPerTrace()))
+                .spanLimits(SpanLimits.DEFAULTS.withMaxSpansPerTrace(config.maxSpansPerTrace()))
                 .build())
             .meterRegistry(metrics.registry())
             .build();
@@ -184,11 +184,5 @@ public final class Wiring {
 
   private static String emptyToNull(String s) {
     return s.isEmpty() ? null : s;
-  }
-
-  private static SpanLimits withMaxSpansPerTrace(int max) {
-    SpanLimits d = SpanLimits.DEFAULTS;
-    return new SpanLimits(
-        d.maxSpansPerRequest(), d.maxTagsPerSpan(), d.maxTagKeyLength(), d.maxTagValueLength(), max);
   }
 }

@@ -158,14 +158,12 @@ public final class WriteBatches {
       TraceId id,
       long start,
       boolean listed) {
+    // Duplicates of one (key, value) agree on listed: the guard admits a value again once it has
+    // admitted it, and never admits one it refused while the key is full. So keep the earlier one.
     tags.merge(
         new TagKey(service, key, value, id),
         new TagIndexEntry(service, key, value, id, start, listed),
-        (a, b) ->
-            new TagIndexEntry(
-                service, key, value, id,
-                Math.min(a.startEpochNanos(), b.startEpochNanos()),
-                a.listed() || b.listed()));
+        (a, b) -> a.startEpochNanos() <= b.startEpochNanos() ? a : b);
   }
 
   /**
