@@ -1,77 +1,17 @@
 package tracestore.storage.inmemory;
 
-import org.junit.jupiter.api.Nested;
 import tracestore.storage.Storage;
-import tracestore.storage.contract.NamesContract;
-import tracestore.storage.contract.SearchContract;
-import tracestore.storage.contract.SpanWriterContract;
-import tracestore.storage.contract.TraceReaderContract;
-import tracestore.storage.contract.VerifiedSearchContract;
+import tracestore.storage.contract.ContractSuite;
 
 /** Runs the whole contract suite against the reference store: the way every backend binds it. */
-class InMemoryContractTest {
-  @Nested
-  class Writer extends SpanWriterContract {
-    @Override
-    protected Storage newStorage() {
-      return new InMemoryStorage();
-    }
-
-    @Override
-    protected void clear() {
-      ((InMemoryStorage) storage).clear();
-    }
+class InMemoryContractTest extends ContractSuite {
+  @Override
+  protected Storage newStorage() {
+    return new InMemoryStorage();
   }
 
-  @Nested
-  class Reader extends TraceReaderContract {
-    @Override
-    protected Storage newStorage() {
-      return new InMemoryStorage();
-    }
-
-    @Override
-    protected void clear() {
-      ((InMemoryStorage) storage).clear();
-    }
-  }
-
-  @Nested
-  class Search extends SearchContract {
-    @Override
-    protected Storage newStorage() {
-      return new InMemoryStorage();
-    }
-
-    @Override
-    protected void clear() {
-      ((InMemoryStorage) storage).clear();
-    }
-  }
-
-  @Nested
-  class Names extends NamesContract {
-    @Override
-    protected Storage newStorage() {
-      return new InMemoryStorage();
-    }
-
-    @Override
-    protected void clear() {
-      ((InMemoryStorage) storage).clear();
-    }
-  }
-
-  @Nested
-  class Verified extends VerifiedSearchContract {
-    @Override
-    protected Storage newStorage() {
-      return new InMemoryStorage();
-    }
-
-    @Override
-    protected void clear() {
-      ((InMemoryStorage) storage).clear();
-    }
+  @Override
+  protected void clear(Storage storage) {
+    ((InMemoryStorage) storage).clear();
   }
 }

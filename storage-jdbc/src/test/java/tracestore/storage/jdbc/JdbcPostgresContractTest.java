@@ -1,16 +1,11 @@
 package tracestore.storage.jdbc;
 
-import org.junit.jupiter.api.Nested;
 import tracestore.schema.TestDatabases;
 import tracestore.storage.Storage;
-import tracestore.storage.contract.NamesContract;
-import tracestore.storage.contract.SearchContract;
-import tracestore.storage.contract.SpanWriterContract;
-import tracestore.storage.contract.TraceReaderContract;
-import tracestore.storage.contract.VerifiedSearchContract;
+import tracestore.storage.contract.ContractSuite;
 
 /** The whole contract suite against a real PostgreSQL, in a schema of this class's own. */
-class JdbcPostgresContractTest {
+class JdbcPostgresContractTest extends ContractSuite {
   static final String SCHEMA = TestDatabases.schemaFor(JdbcPostgresContractTest.class);
   private static boolean fresh;
 
@@ -28,68 +23,13 @@ class JdbcPostgresContractTest {
         .build();
   }
 
-  @Nested
-  class Writer extends SpanWriterContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
+  @Override
+  protected Storage newStorage() {
+    return open();
   }
 
-  @Nested
-  class Reader extends TraceReaderContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
-  }
-
-  @Nested
-  class Search extends SearchContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
-  }
-
-  @Nested
-  class Names extends NamesContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
-  }
-
-  @Nested
-  class Verified extends VerifiedSearchContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
+  @Override
+  protected void clear(Storage storage) {
+    ((JdbcStorage) storage).truncateForTests();
   }
 }

@@ -4,16 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Nested;
 import tracestore.storage.Storage;
-import tracestore.storage.contract.NamesContract;
-import tracestore.storage.contract.SearchContract;
-import tracestore.storage.contract.SpanWriterContract;
-import tracestore.storage.contract.TraceReaderContract;
-import tracestore.storage.contract.VerifiedSearchContract;
+import tracestore.storage.contract.ContractSuite;
 
 /** The whole contract suite against a real SQLite file of this class's own. */
-class JdbcSqliteContractTest {
+class JdbcSqliteContractTest extends ContractSuite {
   private static Path file;
 
   static synchronized Storage open() {
@@ -27,68 +22,13 @@ class JdbcSqliteContractTest {
     return JdbcStorage.newBuilder().sqlite(file).migrate(true).build();
   }
 
-  @Nested
-  class Writer extends SpanWriterContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
+  @Override
+  protected Storage newStorage() {
+    return open();
   }
 
-  @Nested
-  class Reader extends TraceReaderContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
-  }
-
-  @Nested
-  class Search extends SearchContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
-  }
-
-  @Nested
-  class Names extends NamesContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
-  }
-
-  @Nested
-  class Verified extends VerifiedSearchContract {
-    @Override
-    protected Storage newStorage() {
-      return open();
-    }
-
-    @Override
-    protected void clear() {
-      ((JdbcStorage) storage).truncateForTests();
-    }
+  @Override
+  protected void clear(Storage storage) {
+    ((JdbcStorage) storage).truncateForTests();
   }
 }
