@@ -117,6 +117,19 @@ public final class ChunkDecoder {
    *     another trace
    */
   public static List<Span> decode(byte[] payload, TraceId expected) {
+    return decode(payload, expected, ChunkDictionaries.none());
+  }
+
+  /**
+   * Like {@link #decode(byte[], TraceId)}, resolving the strings of a chunk that references a
+   * {@link tracestore.storage.ChunkDictionary} through {@code dictionaries}.
+   *
+   * @throws CorruptChunkException when the payload is damaged, hostile, inconsistent, holds another
+   *     trace, or references a dictionary {@code dictionaries} does not hold
+   * @throws tracestore.storage.StorageException when loading a dictionary fails
+   */
+  public static List<Span> decode(byte[] payload, TraceId expected, ChunkDictionaries dictionaries) {
+    java.util.Objects.requireNonNull(dictionaries, "dictionaries == null");
     ChunkHeader header = readHeader(payload);
     byte[] body = new byte[header.uncompressedLength()];
     int n;
