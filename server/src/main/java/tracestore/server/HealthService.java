@@ -18,19 +18,22 @@ import tracestore.storage.Storage;
 /**
  * {@code GET /health}: 200 with {@code "status":"UP"} when {@link Storage#check()} passes, else 503
  * with {@code "status":"DOWN"} and the reason; also 503 while shutting down. The check runs on the
- * blocking executor, never on the event loop.
+ * blocking executor, never on the event loop, and at most once a second ({@link CachedCheck}): a
+ * flood of probes does not become a flood of database round trips.
  */
 final class HealthService {
   private static final Logger LOG = LoggerFactory.getLogger(HealthService.class);
   private static final JsonFactory JSON = new JsonFactory();
 
-  private final Storage storage;
+  private static final long MAX_AGE_NANOS = 1_000_000_000L;
+
+  private final CachedCheck storageCheck;
   private final StorageKind kind;
   private final Set<Role> roles;
   private final AtomicBoolean stopping;
 
   HealthService(Storage storage, StorageKind kind, Set<Role> roles, AtomicBoolean stopping) {
-    this.storage = storage;
+    this.storageCheck = new CachedCheck(() -> checkLogged(storage), MAX_AGE_NANOS, System::nanoTime);
     this.kind = kind;
     this.roles = roles;
     this.stopping = stopping;
@@ -45,15 +48,19 @@ final class HealthService {
     if (stopping.get()) {
       error = "shutting down";
     } else {
-      try {
-        storage.check();
-      } catch (RuntimeException e) {
-        LOG.warn("health check failed: {}", e.toString());
-        error = e.getMessage() == null ? e.toString() : e.getMessage();
-      }
+      error = storageCheck.run();
     }
     HttpStatus status = error == null ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE;
     return HttpResponse.of(status, MediaType.JSON_UTF_8, body(error));
+  }
+
+  private static void checkLogged(Storage storage) {
+    try {
+      storage.check();
+    } catch (RuntimeException e) {
+      LOG.warn("health check failed: {}", e.toString());
+      throw e;
+    }
   }
 
   private String body(String error) {
