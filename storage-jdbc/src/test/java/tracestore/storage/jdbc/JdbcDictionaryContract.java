@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -116,6 +118,30 @@ abstract class JdbcDictionaryContract {
     }
     assertThat(rows(d.id())).isEqualTo(1);
     assertThat(load(storage(), dictionary().id())).as("an id never stored").isNull();
+  }
+
+  /**
+   * Concurrent writes sharing a dictionary, with one of their own each: on PostgreSQL several
+   * transactions upsert the shared row at once (in id order, so they cannot deadlock); on SQLite they
+   * meet in one group commit. Every write succeeds and every dictionary is one row.
+   */
+  @Test
+  void concurrentWritesSharingADictionaryStoreEachOnce() throws Exception {
+    ChunkDictionary shared = dictionary();
+    List<ChunkDictionary> own = new ArrayList<>();
+    List<CompletableFuture<Void>> writes = new ArrayList<>();
+    try (JdbcStorage fresh = openAnother()) { // nothing known yet: every write upserts the shared one
+      for (int i = 0; i < 24; i++) {
+        ChunkDictionary d = dictionary();
+        own.add(d);
+        ChunkDictionary[] carried = i % 2 == 0 ? new ChunkDictionary[] {shared, d}
+            : new ChunkDictionary[] {d, shared};
+        writes.add(fresh.writer().write(batch(span(now()), carried)).toCompletableFuture());
+      }
+      CompletableFuture.allOf(writes.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
+    }
+    assertThat(rows(shared.id())).isEqualTo(1);
+    for (ChunkDictionary d : own) assertThat(load(storage(), d.id())).isEqualTo(d.payload());
   }
 
   @Test
