@@ -71,11 +71,11 @@ class CqlMigratorTest {
         .hasMessageContaining("has no tracestore schema")
         .hasMessageContaining("tracestore migrate");
 
-    assertThat(migrator.migrate()).containsExactly(1, 2, 3);
+    assertThat(migrator.migrate()).containsExactly(1, 2, 3, 4);
     migrator.verify();
     assertThat(migrator.migrate()).isEmpty();
     assertThat(session.execute("SELECT version, checksum FROM " + ks + ".tracestore_schema_history").all())
-        .hasSize(3);
+        .hasSize(4);
 
     var keyspace = session.getMetadata().getKeyspace(ks).orElseThrow();
     assertThat(keyspace.getReplication())
@@ -101,6 +101,11 @@ class CqlMigratorTest {
     assertThat(tags.getClusteringColumns().keySet())
         .extracting(c -> c.getName().asInternal())
         .containsExactly("key", "value", "posting");
+    // V004: dictionaries by id, no default TTL (the writer sets each row's TTL from the chunks table's)
+    TableMetadata dictionaries = keyspace.getTable("chunk_dictionaries").orElseThrow();
+    assertThat(dictionaries.getPartitionKey()).extracting(c -> c.getName().asInternal()).containsExactly("id");
+    assertThat(dictionaries.getOptions().get(CqlIdentifier.fromInternal("default_time_to_live"))).isEqualTo(0);
+    assertThat((String) dictionaries.getOptions().get(CqlIdentifier.fromInternal("comment"))).isNotBlank();
   }
 
   @Test

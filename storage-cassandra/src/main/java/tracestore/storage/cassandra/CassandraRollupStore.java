@@ -22,6 +22,7 @@ import tracestore.storage.Exemplar;
 import tracestore.storage.Rollup;
 import tracestore.storage.RollupStore;
 import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.codec.ChunkDictionaries;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.TraceId;
@@ -41,8 +42,11 @@ final class CassandraRollupStore implements RollupStore {
   private final CqlSession session;
   private final Statements statements;
   private final RollupStatements rs;
+  private final ChunkDictionaries dictionaries;
 
-  CassandraRollupStore(Statements statements, RollupStatements rollupStatements) {
+  CassandraRollupStore(Statements statements, RollupStatements rollupStatements,
+      ChunkDictionaries dictionaries) {
+    this.dictionaries = dictionaries;
     this.session = statements.ctx.session();
     this.statements = statements;
     this.rs = rollupStatements;
@@ -87,7 +91,7 @@ final class CassandraRollupStore implements RollupStore {
         for (Row c : execute(rs.selectChunkStarts.bind(id), "reading the chunks of trace " + id)) {
           long minStart = c.getLong(0);
           if (minStart < fromEpochNanos || minStart >= toEpochNanos || Buckets.of(minStart) != hour) continue;
-          chunkSpans.accept(ChunkDecoder.decode(bytes(c.getByteBuffer(1)), id));
+          chunkSpans.accept(ChunkDecoder.decode(bytes(c.getByteBuffer(1)), id, dictionaries));
         }
       }
     }

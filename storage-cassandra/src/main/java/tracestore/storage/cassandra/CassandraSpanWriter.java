@@ -41,11 +41,13 @@ final class CassandraSpanWriter implements SpanWriter {
   private final Statements st;
   private final InFlight inFlight;
   private final NameCache names;
+  private final DictionaryWrites dictionaries;
   private final IndexGroupCommit index;
   private final AtomicInteger inProgress = new AtomicInteger();
 
-  CassandraSpanWriter(Statements st, InFlight inFlight, NameCache names) {
+  CassandraSpanWriter(Statements st, InFlight inFlight, NameCache names, DictionaryWrites dictionaries) {
     this.st = st;
+    this.dictionaries = dictionaries;
     this.inFlight = inFlight;
     this.names = names;
     this.index = new IndexGroupCommit(this::flushIndex);
@@ -63,8 +65,10 @@ final class CassandraSpanWriter implements SpanWriter {
     if (batch.isEmpty()) return CompletableFuture.completedFuture(null);
     List<Statement<?>> chunks = new ArrayList<>(batch.chunks().size());
     for (Chunk c : batch.chunks()) chunks.add(st.insertChunk.bind(c));
+    // Dictionaries first: no chunk is sent before the dictionaries it may reference are acknowledged.
     CompletableFuture<Void> chunksWritten =
-        inFlight.executeAll(chunks, "writing " + batch.spanCount() + " spans of " + batch.chunks().size() + " traces");
+        dictionaries.store(batch.dictionaries()).thenCompose(v -> inFlight.executeAll(
+            chunks, "writing " + batch.spanCount() + " spans of " + batch.chunks().size() + " traces"));
     CompletableFuture<Void> done = new CompletableFuture<>();
     inProgress.incrementAndGet();
     done.whenComplete((v, err) -> inProgress.decrementAndGet());
@@ -88,6 +92,11 @@ final class CassandraSpanWriter implements SpanWriter {
             () -> {
               for (String key : plan.newNames()) names.written(key, now);
             });
+  }
+
+  /** What stores the writes' dictionaries, for tests. */
+  DictionaryWrites dictionaryWrites() {
+    return dictionaries;
   }
 
   /** Writes accepted and not yet completed (their index entries may be waiting for a flush). */

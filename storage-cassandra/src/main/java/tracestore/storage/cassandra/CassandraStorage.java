@@ -24,6 +24,7 @@ import tracestore.storage.SpanWriter;
 import tracestore.storage.Storage;
 import tracestore.storage.StorageException;
 import tracestore.storage.TraceReader;
+import tracestore.storage.codec.ChunkDictionaries;
 
 /**
  * The Cassandra backend. Build it with {@link #newBuilder()}; the keyspace must have been migrated
@@ -65,9 +66,12 @@ public final class CassandraStorage implements Storage {
       this.statements = new Statements(ctx);
       this.inFlight =
           new InFlight(session, b.maxInFlight, b.perWriteWindow, b.acquireTimeout, b.maxWaitingWrites, executor, scheduler);
-      this.writer = new CassandraSpanWriter(statements, inFlight, new NameCache(b.nameCacheSize, b.nameRefresh.toNanos()));
-      this.reader = new CassandraTraceReader(statements);
-      this.rollups = new CassandraRollupStore(statements, new RollupStatements(ctx));
+      this.writer = new CassandraSpanWriter(statements, inFlight, new NameCache(b.nameCacheSize, b.nameRefresh.toNanos()),
+          new DictionaryWrites(statements, inFlight));
+      // One dictionary cache per storage: chunks of every read and scan resolve through it.
+      ChunkDictionaries dictionaries = new ChunkDictionaries(statements.selectDictionary);
+      this.reader = new CassandraTraceReader(statements, dictionaries);
+      this.rollups = new CassandraRollupStore(statements, new RollupStatements(ctx), dictionaries);
     } catch (RuntimeException e) {
       shutdown();
       throw Failures.map(e, "preparing statements for keyspace " + b.keyspace);
@@ -77,6 +81,11 @@ public final class CassandraStorage implements Storage {
   /** The writer, for tests of its statement plan. */
   CassandraSpanWriter spanWriter() {
     return writer;
+  }
+
+  /** What the storage's chunk dictionaries load through, for tests. */
+  SelectDictionary dictionaryLoader() {
+    return statements.selectDictionary;
   }
 
   public static Builder newBuilder() {

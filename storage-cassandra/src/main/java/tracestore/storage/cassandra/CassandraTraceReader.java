@@ -14,6 +14,7 @@ import tracestore.storage.SearchResult;
 import tracestore.storage.Spans;
 import tracestore.storage.TraceReader;
 import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.codec.ChunkDictionaries;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.TraceId;
@@ -22,9 +23,11 @@ import tracestore.storage.model.TraceId;
 final class CassandraTraceReader implements TraceReader {
   private final Statements st;
   private final CassandraSearch search;
+  private final ChunkDictionaries dictionaries;
 
-  CassandraTraceReader(Statements st) {
+  CassandraTraceReader(Statements st, ChunkDictionaries dictionaries) {
     this.st = st;
+    this.dictionaries = dictionaries;
     this.search = new CassandraSearch(st, st.selectLegacyTagIndex.anyRow());
   }
 
@@ -60,7 +63,7 @@ final class CassandraTraceReader implements TraceReader {
           ByteBuffer payload = row.getByteBuffer(0);
           byte[] bytes = new byte[payload.remaining()];
           payload.get(bytes);
-          chunksPerTrace.get(i).add(ChunkDecoder.decode(bytes, ids.get(i)));
+          chunksPerTrace.get(i).add(ChunkDecoder.decode(bytes, ids.get(i), dictionaries));
         },
         ids.size() == 1 ? "reading trace " + ids.get(0).toHex() : "reading " + ids.size() + " traces");
     List<List<Span>> out = new ArrayList<>(ids.size());

@@ -23,6 +23,8 @@ final class Statements {
   final SelectTagKeys selectTagKeys;
   final SelectTagValues selectTagValues;
   final SelectReleaseVersion selectReleaseVersion;
+  final InsertDictionary insertDictionary;
+  final SelectDictionary selectDictionary;
 
   Statements(StatementContext ctx) {
     this.ctx = ctx;
@@ -46,5 +48,7 @@ final class Statements {
     selectTagKeys = new SelectTagKeys(ctx);
     selectTagValues = new SelectTagValues(ctx);
     selectReleaseVersion = new SelectReleaseVersion(ctx);
+    insertDictionary = new InsertDictionary(ctx);
+    selectDictionary = new SelectDictionary(ctx);
   }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tracestore.schema.CqlMigrator;
+import tracestore.storage.ChunkDictionary;
 import tracestore.storage.IndexPolicy;
 import tracestore.storage.SearchRequest;
 import tracestore.storage.StorageException;
@@ -79,9 +80,11 @@ class NodeFailureTest {
     node.kill();
 
     List<Span> during = trace(service);
-    WriteBatch duringBatch = batches.toBatch(during);
+    ChunkDictionary dictionary = CassandraDictionaryTest.dictionary();
+    WriteBatch duringBatch = CassandraDictionaryTest.batch(during, dictionary);
     Throwable writeFailure = failureOf(() -> await(storage.writer().write(duringBatch)));
     assertRetryable(writeFailure);
+    assertThat(writeFailure).as("the dictionary insert, sent first, fails").hasMessageContaining("chunk dictionaries");
     assertRetryable(failureOf(() -> storage.reader().getTrace(before.get(0).traceId())));
     assertRetryable(failureOf(() -> storage.reader().search(searchAll(service, before))));
     assertRetryable(failureOf(() -> storage.reader().services()));
@@ -104,6 +107,7 @@ class NodeFailureTest {
     storage.check();
     assertThat(storage.reader().getTrace(before.get(0).traceId())).containsExactlyElementsOf(before);
     assertThat(storage.reader().getTrace(during.get(0).traceId())).containsExactlyElementsOf(during);
+    assertThat(storage.dictionaryLoader().load(dictionary.id())).isEqualTo(dictionary.payload());
     assertThat(storage.reader().search(searchAll(service, before)).hits())
         .extracting(TraceHit::traceId)
         .containsExactlyInAnyOrder(during.get(0).traceId(), before.get(0).traceId());

@@ -14,7 +14,7 @@ final class TestSessions {
   static final List<String> TABLES =
       List.of(
           "chunks", "service_index", "operation_index", "tag_index", "service_tag_index", "service_names", "operation_names",
-          "remote_service_names", "tag_keys", "tag_values");
+          "remote_service_names", "tag_keys", "tag_values", "chunk_dictionaries");
 
   private TestSessions() {}
 

@@ -21,6 +21,7 @@ import tracestore.storage.OverCapacityException;
 import tracestore.storage.Rollup;
 import tracestore.storage.RollupStore;
 import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.codec.ChunkDictionaries;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 
@@ -77,9 +78,13 @@ final class JdbcRollupStore implements RollupStore {
   private final Dialect dialect;
   private final Executor executor;
   private final Partitions partitions; // null for SQLite
+  private final DictionaryLoads dictionaryLoads;
+  private final ChunkDictionaries dictionaries;
 
   JdbcRollupStore(DataSource writes, DataSource reads, Dialect dialect, Executor executor,
-      Partitions partitions) {
+      Partitions partitions, DictionaryLoads dictionaryLoads, ChunkDictionaries dictionaries) {
+    this.dictionaryLoads = dictionaryLoads;
+    this.dictionaries = dictionaries;
     this.writes = writes;
     this.reads = reads;
     this.dialect = dialect;
@@ -90,14 +95,15 @@ final class JdbcRollupStore implements RollupStore {
   @Override
   public void scanRaw(long fromEpochNanos, long toEpochNanos, Consumer<List<Span>> chunkSpans) {
     Objects.requireNonNull(chunkSpans, "chunkSpans == null");
-    try (Connection c = reads.getConnection()) {
+    try (Connection c = reads.getConnection();
+        DictionaryLoads.Binding b = dictionaryLoads.bind(c)) { // dictionaries load on c
       c.setAutoCommit(false); // lets pgjdbc stream with a fetch size
       try (PreparedStatement ps = c.prepareStatement(SCAN_RAW)) {
         ps.setFetchSize(256);
         ps.setLong(1, fromEpochNanos);
         ps.setLong(2, toEpochNanos);
         try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) chunkSpans.accept(ChunkDecoder.decode(rs.getBytes(1)));
+          while (rs.next()) chunkSpans.accept(ChunkDecoder.decode(rs.getBytes(1), null, dictionaries));
         }
       } finally {
         c.rollback();
@@ -267,14 +273,32 @@ final class JdbcRollupStore implements RollupStore {
     });
   }
 
+  /**
+   * Deletes raw data (PostgreSQL: whole days ending at or before {@code epochNanos}; SQLite: rows
+   * starting before it), then the chunk dictionaries no kept chunk can reference ({@link
+   * DictionaryWrites}); the returned count is of the raw data only, as before dictionaries existed.
+   */
   @Override
   public long deleteRawBefore(long epochNanos) {
+    long deleted;
+    long keptFrom;
     try {
-      if (partitions != null) return partitions.dropBefore(epochNanos);
-      return deleteRowsBefore(epochNanos);
+      if (partitions != null) {
+        deleted = partitions.dropBefore(epochNanos);
+        keptFrom = Math.floorDiv(epochNanos, Partitions.NANOS_PER_DAY) * Partitions.NANOS_PER_DAY;
+      } else {
+        deleted = deleteRowsBefore(epochNanos);
+        keptFrom = epochNanos;
+      }
     } catch (SQLException e) {
       throw Failures.classify("deleting raw data before " + epochNanos, e);
     }
+    try (Connection c = writes.getConnection()) {
+      DictionaryWrites.deleteUnused(c, keptFrom);
+    } catch (SQLException e) {
+      throw Failures.classify("deleting chunk dictionaries used only before " + keptFrom, e);
+    }
+    return deleted;
   }
 
   @Override

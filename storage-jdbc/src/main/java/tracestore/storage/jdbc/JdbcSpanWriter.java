@@ -44,6 +44,7 @@ final class JdbcSpanWriter implements SpanWriter {
   private final ExecutorService executor;
   private final Partitions partitions; // null for SQLite
   private final NameCache names;
+  private final DictionaryWrites dictionaries;
 
   private final RowInsert<Chunk> insertChunks = Inserts.chunks();
   private final IndexRows indexRows;
@@ -58,8 +59,9 @@ final class JdbcSpanWriter implements SpanWriter {
 
   JdbcSpanWriter(DataSource dataSource, Dialect dialect, ExecutorService executor,
       Partitions partitions,
-      NameCache names, IndexRows indexRows, int groupCapacity) {
+      NameCache names, IndexRows indexRows, int groupCapacity, DictionaryWrites dictionaries) {
     this.dataSource = dataSource;
+    this.dictionaries = dictionaries;
     this.dialect = dialect;
     this.executor = executor;
     this.partitions = partitions;
@@ -82,7 +84,7 @@ final class JdbcSpanWriter implements SpanWriter {
     }
     List<Name> newNames = new ArrayList<>();
     for (Name n : rows.names) if (!names.contains(n)) newNames.add(n);
-    Pending p = new Pending(rows, newNames, done);
+    Pending p = new Pending(rows, newNames, dictionaries.toWrite(batch, System.nanoTime()), done);
     try {
       if (group == null) {
         executor.execute(() -> runAlone(p));
@@ -103,8 +105,9 @@ final class JdbcSpanWriter implements SpanWriter {
     return done;
   }
 
-  /** A validated batch waiting for the writer. */
-  private record Pending(Rows rows, List<Name> newNames, CompletableFuture<Void> done) {}
+  /** A validated batch waiting for the writer; {@code dictionaries} go in before its chunks. */
+  private record Pending(Rows rows, List<Name> newNames, List<DictionaryWrites.Row> dictionaries,
+      CompletableFuture<Void> done) {}
 
   /** One batch, one transaction. */
   private void runAlone(Pending p) {
@@ -215,13 +218,19 @@ final class JdbcSpanWriter implements SpanWriter {
   /** Writes the batches in one transaction; adds their names to the cache after COMMIT. */
   private void commitOnce(List<Pending> batches, boolean copy) throws SQLException {
     List<Name> newNames = new ArrayList<>();
+    List<DictionaryWrites.Row> newDictionaries = List.of();
     for (Pending p : batches) {
       if (partitions != null) partitions.ensure(p.rows().days);
       newNames.addAll(p.newNames());
+      if (!p.dictionaries().isEmpty()) {
+        if (newDictionaries.isEmpty()) newDictionaries = new ArrayList<>();
+        newDictionaries.addAll(p.dictionaries());
+      }
     }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        dictionaries.write(c, newDictionaries); // before any chunk that may reference them
         for (Pending p : batches) {
           if (copy) {
             PgCopyChunks.copy(c, p.rows().chunks); // every chunk new, or a unique violation
@@ -238,6 +247,7 @@ final class JdbcSpanWriter implements SpanWriter {
       }
     }
     names.addAll(newNames);
+    dictionaries.committed(newDictionaries, System.nanoTime());
   }
 
   /** Index rows only for traces whose chunk is new: a replayed batch adds nothing. */

@@ -30,6 +30,7 @@ import tracestore.storage.SpanWriter;
 import tracestore.storage.Storage;
 import tracestore.storage.StorageException;
 import tracestore.storage.TraceReader;
+import tracestore.storage.codec.ChunkDictionaries;
 
 /**
  * The JDBC backend: PostgreSQL for production, or one SQLite file as the embedded default.
@@ -55,6 +56,7 @@ public final class JdbcStorage implements Storage {
   private final Partitions partitions; // null for SQLite
   private final SqlMigrator migrator;
   private final NameCache names;
+  private final DictionaryWrites dictionaryWrites = new DictionaryWrites();
   private final JdbcSpanWriter writer;
   private final JdbcTraceReader reader;
   private final JdbcRollupStore rollups;
@@ -104,10 +106,14 @@ public final class JdbcStorage implements Storage {
     }
     IndexRows indexRows = dialect.partitioned() && b.indexLoad == IndexLoad.COPY
         ? new PgCopyIndexRows() : IndexRows.inserts(dialect);
-    this.writer = new JdbcSpanWriter(
-        writes, dialect, writeExecutor, partitions, names, indexRows, groupCapacity);
-    this.reader = new JdbcTraceReader(reads, dialect, b.readConnections);
-    this.rollups = new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions);
+    this.writer = new JdbcSpanWriter(writes, dialect, writeExecutor, partitions, names, indexRows,
+        groupCapacity, dictionaryWrites);
+    // One dictionary cache per storage: chunks of every read and scan resolve through it.
+    DictionaryLoads loads = new DictionaryLoads(reads, dialect);
+    ChunkDictionaries dictionaries = new ChunkDictionaries(loads);
+    this.reader = new JdbcTraceReader(reads, dialect, b.readConnections, loads, dictionaries);
+    this.rollups =
+        new JdbcRollupStore(writes, reads, dialect, writeExecutor, partitions, loads, dictionaries);
   }
 
   public static Builder newBuilder() {
@@ -164,7 +170,7 @@ public final class JdbcStorage implements Storage {
     List<String> tables = new ArrayList<>(dialect.partitioned() ? Partitions.TABLES
         : List.of("chunks", "service_index", "operation_index", "tag_index"));
     tables.addAll(List.of("service_names", "operation_names", "remote_service_names", "tag_names",
-        "rollups", "dependency_links", "watermarks", "leases"));
+        "rollups", "dependency_links", "watermarks", "leases", "chunk_dictionaries"));
     try (Connection c = writes.getConnection(); Statement s = c.createStatement()) {
       if (dialect.partitioned()) {
         s.execute("TRUNCATE " + String.join(", ", tables));
@@ -175,6 +181,7 @@ public final class JdbcStorage implements Storage {
       throw Failures.classify("truncating", e);
     }
     names.clear();
+    dictionaryWrites.clear();
   }
 
   Dialect dialect() {
@@ -191,6 +198,10 @@ public final class JdbcStorage implements Storage {
 
   Partitions partitions() {
     return partitions;
+  }
+
+  DictionaryWrites dictionaryWrites() {
+    return dictionaryWrites;
   }
 
   private static HikariDataSource pool(String name, DataSource raw, int size, Duration timeout) {

@@ -19,6 +19,7 @@ import tracestore.storage.TraceHit;
 import tracestore.storage.Spans;
 import tracestore.storage.TraceReader;
 import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.codec.ChunkDictionaries;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.TraceId;
@@ -37,16 +38,22 @@ final class JdbcTraceReader implements TraceReader {
   private final DataSource dataSource;
   private final Dialect dialect;
   private final int attempts;
+  private final DictionaryLoads dictionaryLoads;
+  private final ChunkDictionaries dictionaries;
 
   /**
    * @param connections the read pool's size: a read that finds its session killed is repeated on
    *     another connection up to that many times, since every pooled session may have died at once
    *     (reads are idempotent; writes are retried by their caller)
+   * @param dictionaries the storage's one dictionary cache, loading through {@code dictionaryLoads}
    */
-  JdbcTraceReader(DataSource dataSource, Dialect dialect, int connections) {
+  JdbcTraceReader(DataSource dataSource, Dialect dialect, int connections,
+      DictionaryLoads dictionaryLoads, ChunkDictionaries dictionaries) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.attempts = connections + 1;
+    this.dictionaryLoads = dictionaryLoads;
+    this.dictionaries = dictionaries;
   }
 
   private interface Read<T> {
@@ -55,7 +62,8 @@ final class JdbcTraceReader implements TraceReader {
 
   private <T> T read(String doing, Read<T> read) {
     for (int attempt = 1; ; attempt++) {
-      try (Connection c = dataSource.getConnection()) {
+      try (Connection c = dataSource.getConnection();
+          DictionaryLoads.Binding b = dictionaryLoads.bind(c)) { // dictionaries load on c
         return read.run(c);
       } catch (SQLException e) {
         if (attempt >= attempts || !Failures.isConnectionLost(e)) {
@@ -90,7 +98,7 @@ final class JdbcTraceReader implements TraceReader {
     try (PreparedStatement ps = c.prepareStatement(SELECT_CHUNKS)) {
       dialect.bindTraceId(ps, 1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) chunks.add(ChunkDecoder.decode(rs.getBytes(1)));
+        while (rs.next()) chunks.add(ChunkDecoder.decode(rs.getBytes(1), id, dictionaries));
       }
     }
     return Spans.dedupeAndSort(chunks);
