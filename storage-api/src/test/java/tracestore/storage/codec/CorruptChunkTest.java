@@ -79,7 +79,7 @@ class CorruptChunkTest {
   /** Recomputes the checksum after the test edited the header or block. */
   static byte[] reseal(byte[] p) {
     int clen = p.length - HEADER_LENGTH;
-    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(ChunkFormat.hash32(), p, clen));
+    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(ChunkFormat.hash32(), p, VERSION, clen));
     return p;
   }
 
