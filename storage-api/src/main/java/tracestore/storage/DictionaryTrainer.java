@@ -191,7 +191,7 @@ final class DictionaryTrainer {
       int size = Utf8Length.of(e.getKey());
       if (size < 0 || size > policy.maxStringBytes()) continue; // malformed, or too long
 
-      if (bytes + size > policy.maxBytes()) break;
+      if (bytes + size > policy.maxBytes()) continue; // a shorter one may still fit
       bytes += size;
       chosen.add(e.getKey());
     }
