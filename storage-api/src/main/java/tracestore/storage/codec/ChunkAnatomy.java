@@ -8,7 +8,7 @@ import net.jpountz.lz4.LZ4Compressor;
 
 /**
  * Where the bytes of a chunk go: a diagnostic for size work and benchmarks, not used to read or
- * write data. It splits a format-2 body into its sections (trace id, string table, counts and
+ * write data. It splits a format-2 or format-3 body into its sections (trace id, string table, counts and
  * column lengths, then each span column) and attributes the compressed size to them: a section's
  * share is how much LZ4 output grows when the section is added to the body before it.
  */
@@ -41,7 +41,7 @@ public final class ChunkAnatomy {
    * length up to a few bytes (LZ4's output is not exactly additive).
    *
    * @throws CorruptChunkException when the payload does not decode
-   * @throws IllegalArgumentException for a chunk of another format version than 2
+   * @throws IllegalArgumentException for a chunk of format 1 (a format-3 chunk needs the overload with its dictionaries)
    */
   public static List<Section> sections(byte[] payload) {
     return sections(payload, ChunkDictionaries.none());
