@@ -181,6 +181,64 @@ class DictionaryTrainingTest {
   }
 
   @Test
+  void concurrentCallersDuringRotationsWriteOnlyDecodableBatches() throws Exception {
+    // Rebuild as often as possible: every 30 spans, no interval, any gain adopted.
+    WriteBatches batches = batches(policy().rebuildInterval(Duration.ZERO).minGain(0).build());
+    int threads = 4;
+    List<List<WriteBatch>> written = new ArrayList<>();
+    List<Thread> workers = new ArrayList<>();
+    java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+    for (int t = 0; t < threads; t++) {
+      List<WriteBatch> mine = new ArrayList<>();
+      written.add(mine);
+      int thread = t;
+      Thread w = new Thread(() -> {
+        try {
+          for (int i = 0; i < 300; i++) {
+            List<Span> spans = new ArrayList<>();
+            for (Span s : traceOf(thread * 1_000_000L + i, "pod-" + (i / 50), "/r" + (i % 7))) spans.add(s);
+            mine.add(batches.toBatch(spans));
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) w.join();
+    assertThat(failure.get()).isNull();
+    List<WriteBatch> all = new ArrayList<>();
+    written.forEach(all::addAll);
+    ChunkDictionaries store = storeOf(all);
+    java.util.Set<Long> ids = new java.util.HashSet<>();
+    for (WriteBatch b : all) {
+      Chunk c = b.chunks().get(0);
+      long id = ChunkDecoder.readHeader(c.payload()).dictionaryId();
+      if (id != 0) {
+        ids.add(id);
+        // Each batch carries exactly the dictionary its chunks name.
+        assertThat(b.dictionaries()).extracting(ChunkDictionary::id).containsExactly(id);
+      }
+      assertThat(ChunkDecoder.decode(c.payload(), c.traceId(), store)).hasSize(3);
+    }
+    assertThat(ids.size()).isGreaterThan(1); // rotations did happen meanwhile
+  }
+
+  /** {@link #trace} with an explicit trace number, for threads. */
+  static List<Span> traceOf(long n, String pod, String route) {
+    TraceId id = new TraceId(1, n + 1);
+    List<Span> spans = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      spans.add(Span.newBuilder().traceId(id).spanId(i).parentSpanId(i == 1 ? 0 : 1)
+          .service("checkout").name("POST " + route).kind(SpanKind.SERVER)
+          .startEpochNanos(1_000 * i).durationNanos(10)
+          .addTag("k8s.pod.name", pod).addTag("user.id", "u" + n).build());
+    }
+    return spans;
+  }
+
+  @Test
   void policyValidatesAndRoundTripsThroughItsBuilder() {
     DictionaryPolicy p = DictionaryPolicy.defaults();
     assertThat(p.enabled()).isTrue();
