@@ -1,6 +1,7 @@
 package tracestore.benchmarks;
 
 import com.github.luben.zstd.Zstd;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.jpountz.lz4.LZ4Compressor;
@@ -18,8 +19,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import tracestore.storage.DictionaryPolicy;
+import tracestore.storage.IndexPolicy;
+import tracestore.storage.WriteBatches;
 import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.codec.ChunkDictionaries;
 import tracestore.storage.codec.ChunkEncoder;
+import tracestore.storage.codec.StringDictionary;
 import tracestore.storage.model.Span;
 
 /**
@@ -41,11 +47,34 @@ public class CodecBenchmark {
   private LZ4Compressor lz4;
   private LZ4SafeDecompressor lz4Safe;
 
+  /** The measured spans in batches of about 1,000, as ingest hands them to {@link WriteBatches}. */
+  private List<List<Span>> batches;
+  private WriteBatches withoutDictionary;
+  private WriteBatches withDictionary;
+
   @Setup
   public void setup() {
     data = CodecDataset.create();
     if (data.spanCount() != CodecDataset.SPANS) throw new IllegalStateException("dataset size");
     encoder = new ChunkEncoder();
+    batches = new ArrayList<>();
+    List<Span> batch = new ArrayList<>();
+    for (List<Span> trace : data.traces) {
+      batch.addAll(trace);
+      if (batch.size() >= 1_000) {
+        batches.add(batch);
+        batch = new ArrayList<>();
+      }
+    }
+    if (!batch.isEmpty()) batches.add(batch);
+    withoutDictionary = WriteBatches.create(IndexPolicy.defaults(), DictionaryPolicy.off());
+    // The server's defaults (one trace in 4 sampled, rebuilt hourly), past its first dictionary:
+    // the steady state of the ingest path.
+    withDictionary = WriteBatches.create(IndexPolicy.defaults(), DictionaryPolicy.defaults());
+    for (List<Span> trace : new RealisticTraces(CodecDataset.SEED).traces(CodecDataset.TRAINING_SPANS)) {
+      withDictionary.toBatch(trace);
+    }
+    if (withDictionary.dictionary() == null) throw new IllegalStateException("no dictionary");
     jackson = new JacksonSpans();
     lz4 = LZ4Factory.fastestInstance().fastCompressor();
     lz4Safe = LZ4Factory.fastestInstance().safeDecompressor();
@@ -56,13 +85,44 @@ public class CodecBenchmark {
   @Benchmark
   @OperationsPerInvocation(CodecDataset.SPANS)
   public void oursEncode(Blackhole bh) {
+    StringDictionary d = data.dictionary;
+    for (List<Span> trace : data.traces) bh.consume(encoder.encode(trace.get(0).traceId(), trace, d));
+  }
+
+  /** Through the backend's dictionary cache, as a store's read path does (loaded once). */
+  @Benchmark
+  @OperationsPerInvocation(CodecDataset.SPANS)
+  public void oursDecode(Blackhole bh) {
+    ChunkDictionaries d = data.dictionaries;
+    for (byte[] payload : data.ours) bh.consume(ChunkDecoder.decode(payload, null, d));
+  }
+
+  // ---- (a') our chunk codec without a dictionary (format 2), for comparison
+
+  @Benchmark
+  @OperationsPerInvocation(CodecDataset.SPANS)
+  public void oursFormat2Encode(Blackhole bh) {
     for (List<Span> trace : data.traces) bh.consume(encoder.encode(trace.get(0).traceId(), trace));
   }
 
   @Benchmark
   @OperationsPerInvocation(CodecDataset.SPANS)
-  public void oursDecode(Blackhole bh) {
-    for (byte[] payload : data.ours) bh.consume(ChunkDecoder.decode(payload));
+  public void oursFormat2Decode(Blackhole bh) {
+    for (byte[] payload : data.oursNoDictionary) bh.consume(ChunkDecoder.decode(payload));
+  }
+
+  // ---- (a'') the ingest path: WriteBatches.toBatch (grouping, encoding, index entries, training)
+
+  @Benchmark
+  @OperationsPerInvocation(CodecDataset.SPANS)
+  public void toBatchWithoutDictionary(Blackhole bh) {
+    for (List<Span> b : batches) bh.consume(withoutDictionary.toBatch(b));
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(CodecDataset.SPANS)
+  public void toBatchWithDictionary(Blackhole bh) {
+    for (List<Span> b : batches) bh.consume(withDictionary.toBatch(b));
   }
 
   // ---- (b) Jackson JSON + LZ4

@@ -19,7 +19,7 @@ public final class CodecBreakdown {
     long payload = 0;
     for (byte[] chunk : data.ours) {
       payload += chunk.length;
-      for (ChunkAnatomy.Section s : ChunkAnatomy.sections(chunk)) {
+      for (ChunkAnatomy.Section s : ChunkAnatomy.sections(chunk, data.dictionaries)) {
         long[] t = totals.computeIfAbsent(s.name(), k -> new long[2]);
         t[0] += s.rawBytes();
         t[1] += s.compressedBytes();
@@ -40,6 +40,8 @@ public final class CodecBreakdown {
     b.append(String.format("| **total** (payload: %.1f) | %.1f | %.1f |%n", payload / spans,
         raw / spans, stored / spans));
     System.out.println(data.traceShape());
+    System.out.printf("dictionary: %s (%.1f B/span amortized over the measured spans, not counted"
+        + " below)%n", data.dictionary, data.dictionary.payloadBytes() / spans);
     System.out.print(b);
   }
 }

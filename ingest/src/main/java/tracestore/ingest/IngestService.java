@@ -197,8 +197,10 @@ public final class IngestService implements AutoCloseable {
 
     /**
      * Groups, encodes and indexes each batch; default {@code WriteBatches.create()} (the default
-     * {@code IndexPolicy}). Pass the process-wide instance when there is one: it holds the tag
-     * index's cardinality guard.
+     * {@code IndexPolicy}, no string dictionary). Pass the process-wide instance when there is one:
+     * it holds the tag index's cardinality guard and the dictionary trainer (the server passes
+     * {@code WriteBatches.create(indexPolicy, dictionaryPolicy)}; the storage must then store the
+     * batches' dictionaries, see {@code docs/spi.md}).
      */
     public Builder writeBatches(WriteBatches writeBatches) {
       this.writeBatches = Objects.requireNonNull(writeBatches, "writeBatches == null");

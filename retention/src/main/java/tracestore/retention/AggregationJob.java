@@ -193,6 +193,8 @@ public final class AggregationJob {
     List<TraceId> order = new ArrayList<>(ids);
     List<List<Span>> traces = reader.getTraces(order);
     Map<TraceId, byte[]> payloads = new HashMap<>();
+    // Without a dictionary (format 2): an exemplar outlives its raw chunks, and with them the
+    // string dictionaries they referenced, so it must decode on its own.
     ChunkEncoder encoder = new ChunkEncoder();
     for (List<Span> trace : traces) {
       if (trace.isEmpty()) continue;

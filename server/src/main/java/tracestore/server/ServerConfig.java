@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tracestore.retention.RetentionPolicy;
+import tracestore.storage.DictionaryPolicy;
 import tracestore.storage.IndexPolicy;
 
 /**
@@ -43,6 +44,7 @@ import tracestore.storage.IndexPolicy;
  *     bytes at rest; see BENCHMARKS.md)
  * @param maxSpansPerTrace spans one trace may store (ingest's {@code SpanLimits})
  * @param searchMaxCandidates traces one search may check for unindexed tags ({@code VerifyingReader})
+ * @param dictionaryPolicy whether and how ingest trains the string dictionary its chunks reference
  */
 public record ServerConfig(
     StorageKind storage,
@@ -65,7 +67,8 @@ public record ServerConfig(
     RetentionPolicy retentionPolicy,
     IndexPolicy indexPolicy,
     int maxSpansPerTrace,
-    int searchMaxCandidates) {
+    int searchMaxCandidates,
+    DictionaryPolicy dictionaryPolicy) {
 
   public ServerConfig {
     roles = Set.copyOf(roles);
@@ -109,7 +112,8 @@ public record ServerConfig(
         + ", shutdownTimeout=" + shutdownTimeout.toMillis() + "ms"
         + ", retention=" + retentionPolicy
         + ", index=" + indexPolicy + ", maxSpansPerTrace=" + maxSpansPerTrace
-        + ", searchMaxCandidates=" + searchMaxCandidates + '}';
+        + ", searchMaxCandidates=" + searchMaxCandidates
+        + ", dictionary=" + dictionaryPolicy + '}';
   }
 
   /**
@@ -220,12 +224,32 @@ public record ServerConfig(
         throw new ConfigException(Setting.INDEX_KEYS, e.getMessage());
       }
       for (String key : list(get(Setting.INDEX_DENY_KEYS))) index.denyKey(key);
+      DictionaryPolicy dictionary = dictionaryPolicy();
       return new ServerConfig(
           storage, EnumSet.copyOf(roles), bind, grpc, http, zipkin, sqlite,
           pgUrl, get(Setting.POSTGRES_USER), get(Setting.POSTGRES_PASSWORD), schema,
           contactPoints, get(Setting.CASSANDRA_LOCAL_DC), keyspace, replication, autoMigrate, shutdown,
           retentionPolicy, index.build(),
-          positive(Setting.MAX_SPANS_PER_TRACE), positive(Setting.SEARCH_MAX_CANDIDATES));
+          positive(Setting.MAX_SPANS_PER_TRACE), positive(Setting.SEARCH_MAX_CANDIDATES),
+          dictionary);
+    }
+
+    private DictionaryPolicy dictionaryPolicy() {
+      if (!parse(Setting.CODEC_DICTIONARY, Builder::bool)) return DictionaryPolicy.off();
+      DictionaryPolicy.Builder b = DictionaryPolicy.defaults().toBuilder()
+          .minTraces(positive(Setting.CODEC_DICTIONARY_MIN_TRACES))
+          .maxStrings(positive(Setting.CODEC_DICTIONARY_MAX_STRINGS))
+          .rebuildInterval(parse(Setting.CODEC_DICTIONARY_REBUILD_INTERVAL, Builder::duration));
+      try {
+        return b.build();
+      } catch (IllegalArgumentException e) {
+        String m = e.getMessage();
+        Setting s = m.startsWith("minTraces") ? Setting.CODEC_DICTIONARY_MIN_TRACES
+            : m.startsWith("maxStrings") || m.startsWith("maxCandidates")
+                ? Setting.CODEC_DICTIONARY_MAX_STRINGS
+                : Setting.CODEC_DICTIONARY_REBUILD_INTERVAL;
+        throw new ConfigException(s, m);
+      }
     }
 
     private Duration retentionDuration(Setting s) {

@@ -45,7 +45,17 @@ public enum Setting {
       "Traces one search may check for tags the index does not hold (query role); past it, the page"
           + " is returned with a cursor."),
   INDEX_DENY_KEYS("index.deny-keys", "",
-      "Tag keys never indexed, comma-separated, in addition to the built-in id-like keys.");
+      "Tag keys never indexed, comma-separated, in addition to the built-in id-like keys."),
+  CODEC_DICTIONARY("codec.dictionary", "on",
+      "Train a string dictionary from ingested traces and store chunks that reference it (ingest"
+          + " role): on or off. Off writes chunks readable without one."),
+  CODEC_DICTIONARY_MIN_TRACES("codec.dictionary.min-traces", "5",
+      "The fewest distinct sampled traces a string must appear in to enter a dictionary."),
+  CODEC_DICTIONARY_MAX_STRINGS("codec.dictionary.max-strings", "8192",
+      "The most strings one dictionary holds (at most 256 KiB of them)."),
+  CODEC_DICTIONARY_REBUILD_INTERVAL("codec.dictionary.rebuild-interval", "1h",
+      "How often a new dictionary is trained; it replaces the current one only when it covers"
+          + " noticeably more of the recent strings.");
 
   private final String key;
   private final String defaultValue;

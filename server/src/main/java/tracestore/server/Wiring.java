@@ -131,7 +131,7 @@ public final class Wiring {
       for (int port : ports(config)) sb.port(new InetSocketAddress(bind, port), SessionProtocol.HTTP);
       if (config.runs(Role.INGEST)) {
         ingest = IngestService.builder(storage.writer())
-            .writeBatches(WriteBatches.create(config.indexPolicy()))
+            .writeBatches(WriteBatches.create(config.indexPolicy(), config.dictionaryPolicy()))
             .config(IngestConfig.newBuilder()
                 .otlpGrpcPort(config.otlpGrpcPort())
                 .otlpHttpPort(config.otlpHttpPort())

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tracestore.storage.DictionaryPolicy;
 import tracestore.storage.IndexPolicy;
 
 class ConfigLoaderTest {
@@ -72,6 +73,30 @@ class ConfigLoaderTest {
     assertThat(narrowed.indexPolicy().isIndexableKey("http.method")).isTrue();
     assertThat(narrowed.indexPolicy().isIndexableKey("http.url")).isFalse();
     assertThat(narrowed.indexPolicy().isIndexableKey("http.status_code")).isFalse(); // denied wins
+  }
+
+  @Test
+  void theStringDictionaryIsOnByDefaultAndTunable() {
+    ServerConfig defaults = ConfigLoader.load(Map.of(), Map.of(), null);
+    assertThat(defaults.dictionaryPolicy()).isEqualTo(DictionaryPolicy.defaults());
+    assertThat(defaults.dictionaryPolicy().enabled()).isTrue();
+
+    ServerConfig off = ConfigLoader.load(Map.of(), Map.of("TRACESTORE_CODEC_DICTIONARY", "off"), null);
+    assertThat(off.dictionaryPolicy()).isEqualTo(DictionaryPolicy.off());
+
+    ServerConfig tuned = ConfigLoader.load(Map.of(Setting.CODEC_DICTIONARY_MIN_TRACES, "20",
+        Setting.CODEC_DICTIONARY_MAX_STRINGS, "1000",
+        Setting.CODEC_DICTIONARY_REBUILD_INTERVAL, "15m"), Map.of(), null);
+    assertThat(tuned.dictionaryPolicy().minTraces()).isEqualTo(20);
+    assertThat(tuned.dictionaryPolicy().maxStrings()).isEqualTo(1000);
+    assertThat(tuned.dictionaryPolicy().rebuildInterval()).isEqualTo(Duration.ofMinutes(15));
+
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(Setting.CODEC_DICTIONARY_MIN_TRACES, "1"), Map.of(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("codec.dictionary.min-traces");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(Setting.CODEC_DICTIONARY_MAX_STRINGS, "100000"), Map.of(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("codec.dictionary.max-strings");
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of(Setting.CODEC_DICTIONARY, "maybe"), Map.of(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("codec.dictionary");
   }
 
   @Test

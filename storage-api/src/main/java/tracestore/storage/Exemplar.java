@@ -8,7 +8,8 @@ import tracestore.storage.model.TraceId;
  * One trace kept past raw retention as an example of a (service, operation, hour): an error trace or
  * one of the slowest. The trace is copied whole into {@code payload}, a chunk as encoded by {@link
  * tracestore.storage.codec.ChunkEncoder}, so it decodes with {@link
- * tracestore.storage.codec.ChunkDecoder#decode(byte[])} after its raw chunks are deleted.
+ * tracestore.storage.codec.ChunkDecoder#decode(byte[])} after its raw chunks are deleted. It never
+ * references a {@link ChunkDictionary} (format 2), so it outlives the dictionaries too.
  *
  * @param bucketStartEpochNanos the start of the hour, nanoseconds since the epoch
  * @param durationNanos the duration of the span that made the trace an exemplar, nanoseconds

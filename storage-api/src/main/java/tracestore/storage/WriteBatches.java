@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import tracestore.storage.codec.ChunkEncoder;
+import tracestore.storage.codec.StringDictionary;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.Tag;
@@ -33,31 +35,73 @@ import tracestore.storage.model.TraceId;
  * in any order give equal batches (entries in first-seen order of traces aside), so a replay
  * overwrites rather than adds.
  *
+ * <p><b>Dictionaries.</b> Created with a {@link DictionaryPolicy} that is on, it also trains a string
+ * dictionary from the traces it sees (a sample, with bounded memory) and, once one is adopted,
+ * writes chunks that reference it (chunk format 3); every batch with such chunks carries the
+ * dictionary in {@link WriteBatch#dictionaries()} (the same one until the next rotation; backends
+ * store it once by id). Training costs the sampled traces one walk over their strings; a rebuild
+ * (at most once per {@link DictionaryPolicy#rebuildInterval()}) runs in the calling thread.
+ *
  * <p>Thread-safe. One instance should serve a whole process, because it holds the cardinality
- * guard's state; each calling thread gets its own {@link ChunkEncoder} (a reusable buffer of at
- * most about 1 MiB is kept per thread).
+ * guard's and the dictionary trainer's state; each calling thread gets its own {@link
+ * ChunkEncoder} (a reusable buffer of at most about 1 MiB is kept per thread).
  */
 public final class WriteBatches {
   private final IndexPolicy policy;
+  private final DictionaryPolicy dictionaryPolicy;
   private final CardinalityGuard guard;
   private final ThreadLocal<ChunkEncoder> encoders = ThreadLocal.withInitial(ChunkEncoder::new);
+  /** Null when dictionaries are off. */
+  private final DictionaryTrainer trainer;
 
-  private WriteBatches(IndexPolicy policy) {
+  private WriteBatches(IndexPolicy policy, DictionaryPolicy dictionaryPolicy, LongSupplier nanoClock) {
     this.policy = Objects.requireNonNull(policy, "policy == null");
+    this.dictionaryPolicy = Objects.requireNonNull(dictionaryPolicy, "dictionaryPolicy == null");
+    Objects.requireNonNull(nanoClock, "nanoClock == null");
     this.guard = new CardinalityGuard(policy.maxValuesPerKey(), policy.maxKeys());
+    this.trainer = dictionaryPolicy.enabled() ? new DictionaryTrainer(dictionaryPolicy, nanoClock) : null;
   }
 
+  /**
+   * Without dictionaries ({@link DictionaryPolicy#off()}): every chunk is format 2 and decodes
+   * without a stored dictionary. For tools and tests; a server passes its {@link DictionaryPolicy}.
+   */
   public static WriteBatches create(IndexPolicy policy) {
-    return new WriteBatches(policy);
+    return new WriteBatches(policy, DictionaryPolicy.off(), System::nanoTime);
   }
 
-  /** With {@link IndexPolicy#defaults()}. */
+  /** With {@link IndexPolicy#defaults()} and no dictionaries. */
   public static WriteBatches create() {
-    return new WriteBatches(IndexPolicy.defaults());
+    return create(IndexPolicy.defaults());
+  }
+
+  /**
+   * With a string dictionary trained as {@code dictionaries} says: once one is adopted, every batch
+   * carries it in {@link WriteBatch#dictionaries()} and its chunks reference it (format 3), so the
+   * backend must store dictionaries and decode through {@link
+   * tracestore.storage.codec.ChunkDictionaries}.
+   */
+  public static WriteBatches create(IndexPolicy policy, DictionaryPolicy dictionaries) {
+    return new WriteBatches(policy, dictionaries, System::nanoTime);
+  }
+
+  /** Like {@link #create(IndexPolicy, DictionaryPolicy)}, with the clock rebuilds are timed by. */
+  public static WriteBatches create(
+      IndexPolicy policy, DictionaryPolicy dictionaries, LongSupplier nanoClock) {
+    return new WriteBatches(policy, dictionaries, nanoClock);
   }
 
   public IndexPolicy policy() {
     return policy;
+  }
+
+  public DictionaryPolicy dictionaryPolicy() {
+    return dictionaryPolicy;
+  }
+
+  /** The dictionary new chunks reference, or null (dictionaries off, or none adopted yet). */
+  public StringDictionary dictionary() {
+    return trainer == null ? null : trainer.current();
   }
 
   /**
@@ -89,6 +133,9 @@ public final class WriteBatches {
       byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s);
     }
     ChunkEncoder encoder = encoders.get();
+    // One dictionary for the whole batch, read once: a rebuild by another thread meanwhile only
+    // applies to later batches.
+    StringDictionary dictionary = trainer == null ? null : trainer.current();
     List<Chunk> chunks = new ArrayList<>(byTrace.size());
     Map<ServiceKey, ServiceIndexEntry> services = new LinkedHashMap<>();
     Map<OperationKey, OperationIndexEntry> operations = new LinkedHashMap<>();
@@ -96,14 +143,17 @@ public final class WriteBatches {
     for (Map.Entry<TraceId, ArrayList<Span>> e : byTrace.entrySet()) {
       // Sorted and without exact duplicates: deterministic entries whatever the input order.
       List<Span> group = Spans.sortDistinct(e.getValue());
-      chunks.add(encoder.encode(e.getKey(), group));
+      chunks.add(encoder.encode(e.getKey(), group, dictionary));
       for (Span s : group) index(s, services, operations, tags);
+      if (trainer != null) trainer.observe(e.getKey(), group);
     }
+    if (trainer != null) trainer.maybeRebuild();
     return new WriteBatch(
         chunks,
         new ArrayList<>(services.values()),
         new ArrayList<>(operations.values()),
-        new ArrayList<>(tags.values()));
+        new ArrayList<>(tags.values()),
+        dictionary == null || chunks.isEmpty() ? List.of() : List.of(dictionary.stored()));
   }
 
   private void index(

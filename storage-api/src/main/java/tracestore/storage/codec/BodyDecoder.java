@@ -16,7 +16,9 @@ import tracestore.storage.model.TagValue;
 import tracestore.storage.model.TraceId;
 
 /**
- * Parses one decompressed body of format version 2; one instance per decode call. The mirror of
+ * Parses one decompressed body of format version 2 or 3 (the same body; in format 3 a well-known
+ * entry past the well-known strings names a string of the chunk's dictionary); one instance per
+ * decode call. The mirror of
  * the encoder's pass 2: the prefix (trace id, min start, string table, counts, column lengths) is
  * read with one cursor, then spans are rebuilt row by row from one cursor per column.
  */
@@ -38,6 +40,8 @@ final class BodyDecoder {
   private final BodyReader r;
   private final ChunkHeader header;
   private final TraceId expected;
+  /** Format 3: entries past the well-known strings name these. */
+  private final String[] dictionary;
   private final BodyReader[] columns = new BodyReader[COLUMNS];
   private String[] strings;
   private TagValue[] stringValues;
@@ -76,9 +80,13 @@ final class BodyDecoder {
     }
   }
 
-  /** @param expected the trace id the chunk must hold, or null for any */
-  BodyDecoder(byte[] body, ChunkHeader header, TraceId expected) {
+  /**
+   * @param expected the trace id the chunk must hold, or null for any
+   * @param dictionary the strings of the chunk's dictionary (format 3), empty for none
+   */
+  BodyDecoder(byte[] body, ChunkHeader header, TraceId expected, String[] dictionary) {
     this.body = body;
+    this.dictionary = dictionary;
     this.r = new BodyReader(body, body.length);
     this.header = header;
     this.expected = expected;
@@ -188,12 +196,15 @@ final class BodyDecoder {
       int arg = entry >>> S_KIND_BITS;
       switch (entry & S_KIND_MASK) {
         case S_KNOWN:
-          if (arg >= WELL_KNOWN.length) {
+          if (arg < WELL_KNOWN.length) {
+            strings[i] = WELL_KNOWN[arg];
+          } else if (arg - WELL_KNOWN.length < dictionary.length) {
+            strings[i] = dictionary[arg - WELL_KNOWN.length];
+          } else {
             throw CorruptChunkException.inBody(
-                "unknown well-known string " + arg + " (format 2 knows " + WELL_KNOWN.length
-                    + ")", at);
+                "unknown string " + arg + " (" + WELL_KNOWN.length + " well-known strings and "
+                    + dictionary.length + " in the chunk's dictionary)", at);
           }
-          strings[i] = WELL_KNOWN[arg];
           previousLength = 0;
           break;
         case S_UUID:

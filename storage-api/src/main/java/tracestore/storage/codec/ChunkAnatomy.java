@@ -8,7 +8,7 @@ import net.jpountz.lz4.LZ4Compressor;
 
 /**
  * Where the bytes of a chunk go: a diagnostic for size work and benchmarks, not used to read or
- * write data. It splits a format-2 body into its sections (trace id, string table, counts and
+ * write data. It splits a format-2 or format-3 body into its sections (trace id, string table, counts and
  * column lengths, then each span column) and attributes the compressed size to them: a section's
  * share is how much LZ4 output grows when the section is added to the body before it.
  */
@@ -41,17 +41,27 @@ public final class ChunkAnatomy {
    * length up to a few bytes (LZ4's output is not exactly additive).
    *
    * @throws CorruptChunkException when the payload does not decode
-   * @throws IllegalArgumentException for a chunk of another format version than 2
+   * @throws IllegalArgumentException for a chunk of format 1 (a format-3 chunk needs the overload with its dictionaries)
    */
   public static List<Section> sections(byte[] payload) {
+    return sections(payload, ChunkDictionaries.none());
+  }
+
+  /**
+   * Like {@link #sections(byte[])}, for a chunk of format 2 or 3; a format-3 chunk's dictionary is
+   * loaded through {@code dictionaries} to validate it. The dictionary's own bytes are not counted.
+   */
+  public static List<Section> sections(byte[] payload, ChunkDictionaries dictionaries) {
     ChunkHeader header = ChunkDecoder.readHeader(payload);
-    if (header.formatVersion() != VERSION) {
-      throw new IllegalArgumentException("format " + header.formatVersion() + ", not " + VERSION);
+    if (header.formatVersion() != VERSION && header.formatVersion() != VERSION_3) {
+      throw new IllegalArgumentException(
+          "format " + header.formatVersion() + ", not " + VERSION + " or " + VERSION_3);
     }
-    ChunkDecoder.decode(payload); // validates everything below
+    ChunkDecoder.decode(payload, null, dictionaries); // validates everything below
+    int headerLength = header.headerLength();
     byte[] body = new byte[header.uncompressedLength()];
     safeDecompressor()
-        .decompress(payload, HEADER_LENGTH, header.compressedLength(), body, 0, body.length);
+        .decompress(payload, headerLength, header.compressedLength(), body, 0, body.length);
     BodyReader r = new BodyReader(body, body.length);
     List<String> names = new ArrayList<>();
     List<Integer> ends = new ArrayList<>();
@@ -59,8 +69,16 @@ public final class ChunkAnatomy {
     names.add("trace id");
     ends.add(r.position());
     int strings = r.readVarInt("string count");
+    // The table lists well-known and dictionary entries first, then the chunk's own strings.
+    boolean inOwn = false;
     for (int i = 0; i < strings; i++) {
+      int at = r.position();
       int entry = r.readVarInt("string entry");
+      if (!inOwn && (entry & S_KIND_MASK) != S_KNOWN) {
+        inOwn = true;
+        names.add("string table: well-known and dictionary refs");
+        ends.add(at);
+      }
       switch (entry & S_KIND_MASK) {
         case S_LITERAL -> r.skip(entry >>> S_KIND_BITS, "string");
         case S_UUID -> r.skip(16, "UUID");
@@ -71,7 +89,11 @@ public final class ChunkAnatomy {
         default -> {} // well-known: nothing follows
       }
     }
-    names.add("string table");
+    if (!inOwn) {
+      names.add("string table: well-known and dictionary refs");
+      ends.add(r.position());
+    }
+    names.add("string table: the chunk's own strings");
     ends.add(r.position());
     for (int i = 0; i < 4; i++) r.readVarInt("count");
     int padding = r.readVarInt("padding");
@@ -90,7 +112,7 @@ public final class ChunkAnatomy {
     names.add("padding");
     ends.add(at + padding);
     List<Section> out = new ArrayList<>();
-    out.add(new Section("header", HEADER_LENGTH, HEADER_LENGTH));
+    out.add(new Section("header", headerLength, headerLength));
     LZ4Compressor lz4 = compressor();
     byte[] scratch = new byte[lz4.maxCompressedLength(body.length)];
     int previousEnd = 0;

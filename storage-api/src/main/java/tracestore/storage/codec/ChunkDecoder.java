@@ -23,6 +23,7 @@ import tracestore.storage.model.TraceId;
 public final class ChunkDecoder {
   private static final LZ4SafeDecompressor LZ4 = ChunkFormat.safeDecompressor();
   private static final XXHash32 HASH32 = ChunkFormat.hash32();
+  private static final String[] NO_STRINGS = new String[0];
 
   private ChunkDecoder() {}
 
@@ -46,20 +47,26 @@ public final class ChunkDecoder {
               + ")", OFF_MAGIC);
     }
     int version = payload[OFF_VERSION] & 0xFF;
-    if (version != VERSION && version != VERSION_1) {
+    if (version != VERSION && version != VERSION_1 && version != VERSION_3) {
       throw CorruptChunkException.inPayload(
-          "unsupported format version " + version + " (this decoder reads " + VERSION_1 + " and "
-              + VERSION + ")",
+          "unsupported format version " + version + " (this decoder reads " + VERSION_1 + " to "
+              + VERSION_3 + ")",
           OFF_VERSION);
+    }
+    int headerLength = ChunkFormat.headerLength(version);
+    if (length < headerLength) {
+      throw CorruptChunkException.inPayload(
+          "truncated: " + length + " bytes, the format-" + version + " header alone needs "
+              + headerLength, length);
     }
     if (payload[OFF_FLAGS] != 0) {
       throw CorruptChunkException.inPayload(
           "unknown header flags 0x" + Integer.toHexString(payload[OFF_FLAGS] & 0xFF), OFF_FLAGS);
     }
     int compressed = (int) INT.get(payload, OFF_COMPRESSED);
-    if (compressed != length - HEADER_LENGTH) {
+    if (compressed != length - headerLength) {
       throw CorruptChunkException.inPayload(
-          "declared compressed length " + compressed + " but " + (length - HEADER_LENGTH)
+          "declared compressed length " + compressed + " but " + (length - headerLength)
               + " bytes follow the header (truncated or padded)", OFF_COMPRESSED);
     }
     int uncompressed = (int) INT.get(payload, OFF_UNCOMPRESSED);
@@ -88,14 +95,17 @@ public final class ChunkDecoder {
       throw CorruptChunkException.inPayload(
           "max end " + maxEnd + " is before min start " + minStart, OFF_MAX_END);
     }
-    int stored = (int) INT.get(payload, OFF_CHECKSUM);
-    int actual = ChunkFormat.checksum(HASH32, payload, compressed);
+    int checksumAt = headerLength - 4;
+    int stored = (int) INT.get(payload, checksumAt);
+    int actual = ChunkFormat.checksum(HASH32, payload, version, compressed);
     if (stored != actual) {
       throw CorruptChunkException.inPayload(
           "checksum mismatch: stored 0x" + Integer.toHexString(stored) + ", computed 0x"
-              + Integer.toHexString(actual), OFF_CHECKSUM);
+              + Integer.toHexString(actual), checksumAt);
     }
-    return new ChunkHeader(version, spanCount, minStart, maxEnd, uncompressed, compressed, stored);
+    long dictionary = version == VERSION_3 ? (long) LONG.get(payload, OFF_DICTIONARY) : 0;
+    return new ChunkHeader(
+        version, spanCount, minStart, maxEnd, uncompressed, compressed, stored, dictionary);
   }
 
   /**
@@ -122,31 +132,36 @@ public final class ChunkDecoder {
 
   /**
    * Like {@link #decode(byte[], TraceId)}, resolving the strings of a chunk that references a
-   * {@link tracestore.storage.ChunkDictionary} through {@code dictionaries}.
+   * {@link tracestore.storage.ChunkDictionary} (format 3) through {@code dictionaries}, which loads
+   * it from the store on first use and keeps it decoded. Every read path of a store that accepts
+   * batches with dictionaries must use this method.
    *
    * @throws CorruptChunkException when the payload is damaged, hostile, inconsistent, holds another
    *     trace, or references a dictionary {@code dictionaries} does not hold
    * @throws tracestore.storage.StorageException when loading a dictionary fails
    */
   public static List<Span> decode(byte[] payload, TraceId expected, ChunkDictionaries dictionaries) {
-    java.util.Objects.requireNonNull(dictionaries, "dictionaries == null");
+    Objects.requireNonNull(dictionaries, "dictionaries == null");
     ChunkHeader header = readHeader(payload);
+    // Resolved before decompressing: a chunk whose dictionary is missing fails without the work.
+    String[] dictionary =
+        header.dictionaryId() == 0 ? NO_STRINGS : dictionaries.get(header.dictionaryId()).strings();
+    int at = header.headerLength();
     byte[] body = new byte[header.uncompressedLength()];
     int n;
     try {
-      n = LZ4.decompress(payload, HEADER_LENGTH, header.compressedLength(), body, 0, body.length);
+      n = LZ4.decompress(payload, at, header.compressedLength(), body, 0, body.length);
     } catch (LZ4Exception e) {
       throw new CorruptChunkException(
           "corrupt chunk: the LZ4 block does not decompress to " + body.length + " bytes ("
-              + e.getMessage() + ") at payload offset " + HEADER_LENGTH, e);
+              + e.getMessage() + ") at payload offset " + at, e);
     }
     if (n != body.length) {
       throw CorruptChunkException.inPayload(
-          "the LZ4 block decompresses to " + n + " bytes, the header says " + body.length,
-          HEADER_LENGTH);
+          "the LZ4 block decompresses to " + n + " bytes, the header says " + body.length, at);
     }
     return header.formatVersion() == VERSION_1
         ? new BodyDecoderV1(body, header, expected).decode()
-        : new BodyDecoder(body, header, expected).decode();
+        : new BodyDecoder(body, header, expected, dictionary).decode();
   }
 }

@@ -21,8 +21,9 @@ import tracestore.storage.model.TagValue;
 import tracestore.storage.model.TraceId;
 
 /**
- * Encodes the spans of one trace into one stored {@link Chunk}: a 38-byte header, then one LZ4
- * block holding a compact binary body (layout in {@code storage-api/RATIONALE.md}).
+ * Encodes the spans of one trace into one stored {@link Chunk}: a 38-byte header (46 in format 3,
+ * which names a {@link StringDictionary}), then one LZ4 block holding a compact binary body (layout
+ * in {@code storage-api/RATIONALE.md}).
  *
  * <p><b>Determinism.</b> Spans are sorted canonically (start time, then span id unsigned, then
  * parent, duration, name, service) before encoding, so the same set of spans gives the same body
@@ -66,13 +67,17 @@ public final class ChunkEncoder {
         return Integer.compare(a.hashCode(), b.hashCode());
       };
 
+  private static final int WELL_KNOWN_COUNT = WellKnownStrings.TABLE.length;
+
   private final BodyWriter body = new BodyWriter(INITIAL_BYTES, RETAIN_BYTES);
+  /** The dictionary of the chunk being encoded, or null. */
+  private StringDictionary dictionary;
   /** The span columns of format 2, appended to {@link #body} once every span is written. */
   private final BodyWriter[] columns = new BodyWriter[COLUMNS];
   private final LZ4Compressor lz4 = ChunkFormat.compressor();
   private final XXHash32 hash32 = ChunkFormat.hash32();
   private final XXHash64 hash64 = ChunkFormat.hash64();
-  private byte[] out = new byte[HEADER_LENGTH + INITIAL_BYTES];
+  private byte[] out = new byte[HEADER_LENGTH_V3 + INITIAL_BYTES];
 
   private HashMap<String, StringEntry> strings = new HashMap<>();
   private final ArrayList<StringEntry> stringOrder = new ArrayList<>();
@@ -115,9 +120,9 @@ public final class ChunkEncoder {
     int count;
     int index;
 
-    StringEntry(String value) {
+    StringEntry(String value, int known) {
       this.value = value;
-      this.known = WellKnownStrings.indexOf(value);
+      this.known = known;
     }
   }
 
@@ -153,6 +158,17 @@ public final class ChunkEncoder {
    *     tag array nests deeper than 16 levels, or the body would exceed 64 MiB (split the spans)
    */
   public Chunk encode(TraceId traceId, List<Span> spans) {
+    return encode(traceId, spans, null);
+  }
+
+  /**
+   * Like {@link #encode(TraceId, List)}, and the strings of {@code spans} found in {@code
+   * dictionary} are stored as its indexes (format 3): the chunk then decodes only where that
+   * dictionary is stored, so the batch that carries the chunk must carry {@link
+   * StringDictionary#stored()} too. A null {@code dictionary} writes format 2, as the two-argument
+   * method does.
+   */
+  public Chunk encode(TraceId traceId, List<Span> spans, StringDictionary dictionary) {
     Objects.requireNonNull(traceId, "traceId == null");
     Objects.requireNonNull(spans, "spans == null");
     if (spans.isEmpty()) throw new IllegalArgumentException("no spans to encode for trace " + traceId);
@@ -169,6 +185,7 @@ public final class ChunkEncoder {
       maxEnd = Math.max(maxEnd, endOf(s));
     }
     Arrays.sort(sorted, CANONICAL);
+    this.dictionary = dictionary;
     try {
       if (spanOrigins.length < sorted.length) spanOrigins = new int[sorted.length];
       for (int i = 0; i < sorted.length; i++) collect(sorted[i], i);
@@ -187,9 +204,10 @@ public final class ChunkEncoder {
   }
 
   private void reset() {
+    dictionary = null;
     body.reset();
     for (BodyWriter c : columns) c.reset();
-    if (out.length > RETAIN_BYTES) out = new byte[HEADER_LENGTH + INITIAL_BYTES];
+    if (out.length > RETAIN_BYTES) out = new byte[HEADER_LENGTH_V3 + INITIAL_BYTES];
     if (strings.size() > RETAIN_ENTRIES) strings = new HashMap<>();
     else strings.clear();
     if (origins.size() > RETAIN_ENTRIES) origins = new HashMap<>();
@@ -224,10 +242,20 @@ public final class ChunkEncoder {
 
   // ---- pass 1: count strings and origins
 
+  /** Its well-known index, or past those its dictionary index, or -1. */
+  private int knownIndex(String s) {
+    int k = WellKnownStrings.indexOf(s);
+    if (k < 0 && dictionary != null) {
+      int d = dictionary.indexOf(s);
+      if (d >= 0) k = WELL_KNOWN_COUNT + d;
+    }
+    return k;
+  }
+
   private void intern(String s) {
     StringEntry e = strings.get(s);
     if (e == null) {
-      e = new StringEntry(s);
+      e = new StringEntry(s, knownIndex(s));
       strings.put(s, e);
       stringOrder.add(e);
     }
@@ -649,20 +677,23 @@ public final class ChunkEncoder {
 
   private Chunk compress(TraceId traceId, long minStart, long maxEnd, int spanCount) {
     int len = body.length();
-    int max = HEADER_LENGTH + lz4.maxCompressedLength(len);
+    int version = dictionary == null ? VERSION : VERSION_3;
+    int headerLength = ChunkFormat.headerLength(version);
+    int max = headerLength + lz4.maxCompressedLength(len);
     if (out.length < max) out = new byte[max];
-    int clen = lz4.compress(body.array(), 0, len, out, HEADER_LENGTH, out.length - HEADER_LENGTH);
+    int clen = lz4.compress(body.array(), 0, len, out, headerLength, out.length - headerLength);
     byte[] p = out;
     INT.set(p, OFF_MAGIC, MAGIC);
-    p[OFF_VERSION] = (byte) VERSION;
+    p[OFF_VERSION] = (byte) version;
     p[OFF_FLAGS] = 0;
     INT.set(p, OFF_SPAN_COUNT, spanCount);
     LONG.set(p, OFF_MIN_START, minStart);
     LONG.set(p, OFF_MAX_END, maxEnd);
     INT.set(p, OFF_UNCOMPRESSED, len);
     INT.set(p, OFF_COMPRESSED, clen);
-    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(hash32, p, clen));
-    byte[] payload = Arrays.copyOf(p, HEADER_LENGTH + clen);
+    if (dictionary != null) LONG.set(p, OFF_DICTIONARY, dictionary.id());
+    INT.set(p, headerLength - 4, ChunkFormat.checksum(hash32, p, version, clen));
+    byte[] payload = Arrays.copyOf(p, headerLength + clen);
     // The body holds times relative to the min start, so the id covers the min start too.
     long chunkId = hash64.hash(body.array(), 0, len, CHUNK_ID_SEED ^ minStart);
     return new Chunk(traceId, chunkId, minStart, maxEnd, spanCount, payload);

@@ -21,8 +21,11 @@ final class ChunkFormat {
   /** "TSCK": tracestore chunk. */
   static final int MAGIC = 0x5453434B;
 
-  /** The version the encoder writes. */
+  /** The version the encoder writes for a chunk without a dictionary. */
   static final int VERSION = 2;
+
+  /** The version the encoder writes for a chunk that names a {@link StringDictionary}. */
+  static final int VERSION_3 = 3;
 
   /** The previous version, row-oriented, still readable. */
   static final int VERSION_1 = 1;
@@ -38,6 +41,14 @@ final class ChunkFormat {
   static final int OFF_COMPRESSED = 30;
   static final int OFF_CHECKSUM = 34;
   static final int HEADER_LENGTH = 38;
+  /** Format 3: the dictionary id takes the checksum's place, and the checksum follows it. */
+  static final int OFF_DICTIONARY = 34;
+  static final int OFF_CHECKSUM_V3 = 42;
+  static final int HEADER_LENGTH_V3 = 46;
+
+  static int headerLength(int version) {
+    return version == VERSION_3 ? HEADER_LENGTH_V3 : HEADER_LENGTH;
+  }
 
   /** The largest body we write or accept, bytes. A larger batch must be split by the caller. */
   static final int MAX_UNCOMPRESSED = 64 << 20;
@@ -148,9 +159,13 @@ final class ChunkFormat {
     return XX.hash64();
   }
 
-  /** The header checksum: XXHash32 of the compressed block, seeded by the hash of header[0, 34). */
-  static int checksum(XXHash32 h, byte[] payload, int compressedLength) {
-    int headerHash = h.hash(payload, 0, OFF_CHECKSUM, CHECKSUM_SEED);
-    return h.hash(payload, HEADER_LENGTH, compressedLength, headerHash);
+  /**
+   * The header checksum: XXHash32 of the compressed block, seeded by the hash of the header bytes
+   * before the checksum ([0, 34) in formats 1 and 2, [0, 42) in format 3).
+   */
+  static int checksum(XXHash32 h, byte[] payload, int version, int compressedLength) {
+    int headerLength = headerLength(version);
+    int headerHash = h.hash(payload, 0, headerLength - 4, CHECKSUM_SEED);
+    return h.hash(payload, headerLength, compressedLength, headerHash);
   }
 }

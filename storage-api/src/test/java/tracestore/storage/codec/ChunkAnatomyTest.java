@@ -18,15 +18,16 @@ class ChunkAnatomyTest {
     ChunkHeader header = ChunkDecoder.readHeader(chunk.payload());
     List<ChunkAnatomy.Section> sections = ChunkAnatomy.sections(chunk.payload());
 
-    assertThat(sections).hasSize(14);
+    assertThat(sections).hasSize(15);
     assertThat(sections.get(0).name()).isEqualTo("header");
-    assertThat(sections.get(2).name()).isEqualTo("string table");
+    assertThat(sections.get(2).name()).isEqualTo("string table: well-known and dictionary refs");
+    assertThat(sections.get(3).name()).isEqualTo("string table: the chunk's own strings");
     int raw = sections.stream().mapToInt(ChunkAnatomy.Section::rawBytes).sum();
     assertThat(raw).isEqualTo(ChunkFormat.HEADER_LENGTH + header.uncompressedLength());
     int stored = sections.stream().mapToInt(ChunkAnatomy.Section::compressedBytes).sum();
     assertThat(stored).isEqualTo(chunk.payload().length);
     // Span ids are 8 random bytes each: no compressor shrinks them.
-    assertThat(sections.get(4).rawBytes()).isEqualTo(30 * 8);
+    assertThat(sections.get(5).rawBytes()).isEqualTo(30 * 8);
   }
 
   @Test

@@ -79,7 +79,7 @@ class CorruptChunkTest {
   /** Recomputes the checksum after the test edited the header or block. */
   static byte[] reseal(byte[] p) {
     int clen = p.length - HEADER_LENGTH;
-    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(ChunkFormat.hash32(), p, clen));
+    INT.set(p, OFF_CHECKSUM, ChunkFormat.checksum(ChunkFormat.hash32(), p, VERSION, clen));
     return p;
   }
 
@@ -179,8 +179,12 @@ class CorruptChunkTest {
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MIN_START, (long) LONG.get(p, OFF_MIN_START) + 1)));
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, (long) LONG.get(p, OFF_MAX_END) - 1)));
     assertCorrupt(withHeader(p -> LONG.set(p, OFF_MAX_END, Long.MIN_VALUE)));
-    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 3)))
-        .hasMessageContaining("unsupported format version 3");
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = 4)))
+        .hasMessageContaining("unsupported format version 4");
+    // A format-2 header relabelled 3 is 8 bytes short of a format-3 header: its block no longer
+    // starts where the lengths say.
+    assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = VERSION_3)))
+        .hasMessageContaining("declared compressed length");
     assertCorrupt(withHeader(p -> p[OFF_VERSION] = 0));
     // A version 2 body read as version 1 (or the reverse) fails in the parser, not elsewhere.
     assertThat(assertCorrupt(withHeader(p -> p[OFF_VERSION] = VERSION_1))).hasMessageContaining("body offset");
@@ -598,7 +602,8 @@ class CorruptChunkTest {
     w.writeVarInt(1);
     w.writeVarInt((WellKnownStrings.TABLE.length << S_KIND_BITS) | S_KNOWN);
     assertThat(assertCorrupt(v2Framed(raw(w, 32))))
-        .hasMessageContaining("unknown well-known string");
+        .hasMessageContaining("unknown string " + WellKnownStrings.TABLE.length)
+        .hasMessageContaining("0 in the chunk's dictionary");
     // A UUID entry with a payload in its varint, and a truncated UUID.
     w = body2();
     w.writeVarInt(1);

@@ -79,4 +79,17 @@ public abstract class ContractSuite {
       ContractSuite.this.clear(storage);
     }
   }
+
+  @Nested
+  class Dictionaries extends DictionaryContract {
+    @Override
+    protected Storage newStorage() {
+      return ContractSuite.this.newStorage();
+    }
+
+    @Override
+    protected void clear() {
+      ContractSuite.this.clear(storage);
+    }
+  }
 }

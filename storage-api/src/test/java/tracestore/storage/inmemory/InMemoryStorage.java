@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import tracestore.storage.Chunk;
+import tracestore.storage.ChunkDictionary;
 import tracestore.storage.Operation;
 import tracestore.storage.OperationIndexEntry;
 import tracestore.storage.RollupStore;
@@ -30,6 +31,7 @@ import tracestore.storage.TraceReader;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.codec.ChunkDecoder;
+import tracestore.storage.codec.ChunkDictionaries;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.TraceId;
 
@@ -41,6 +43,11 @@ import tracestore.storage.model.TraceId;
  */
 public final class InMemoryStorage implements Storage {
   private final Map<TraceId, Map<Long, byte[]>> chunks = new ConcurrentHashMap<>();
+  private final Map<Long, byte[]> dictionaries = new ConcurrentHashMap<>();
+  private final ChunkDictionaries decodedDictionaries = new ChunkDictionaries(id -> {
+    byte[] p = dictionaries.get(id);
+    return p == null ? null : p.clone();
+  });
   private final Set<ServiceIndexEntry> serviceEntries = ConcurrentHashMap.newKeySet();
   private final Set<OperationIndexEntry> operationEntries = ConcurrentHashMap.newKeySet();
   private final Set<TagIndexEntry> tagEntries = ConcurrentHashMap.newKeySet();
@@ -69,9 +76,22 @@ public final class InMemoryStorage implements Storage {
   @Override
   public void close() {}
 
+  /** How many distinct dictionaries are stored. */
+  public int dictionaryCount() {
+    return dictionaries.size();
+  }
+
+  /** How many chunks are stored, over all traces. */
+  public int chunkCount() {
+    int n = 0;
+    for (Map<Long, byte[]> m : chunks.values()) n += m.size();
+    return n;
+  }
+
   /** Forgets everything. */
   public void clear() {
     chunks.clear();
+    dictionaries.clear();
     serviceEntries.clear();
     operationEntries.clear();
     tagEntries.clear();
@@ -81,6 +101,8 @@ public final class InMemoryStorage implements Storage {
     @Override
     public CompletionStage<Void> write(WriteBatch batch) {
       WriteBatches.validate(batch); // throws before anything is stored
+      // Dictionaries first, by id, never replaced: chunks may only reference stored ones.
+      for (ChunkDictionary d : batch.dictionaries()) dictionaries.putIfAbsent(d.id(), d.payload().clone());
       for (Chunk c : batch.chunks()) {
         chunks.computeIfAbsent(c.traceId(), k -> new ConcurrentHashMap<>())
             .put(c.chunkId(), c.payload().clone());
@@ -98,7 +120,9 @@ public final class InMemoryStorage implements Storage {
       Map<Long, byte[]> stored = chunks.get(traceId);
       if (stored == null) return List.of();
       List<List<Span>> decoded = new ArrayList<>();
-      for (byte[] payload : stored.values()) decoded.add(ChunkDecoder.decode(payload));
+      for (byte[] payload : stored.values()) {
+        decoded.add(ChunkDecoder.decode(payload, traceId, decodedDictionaries));
+      }
       return Spans.dedupeAndSort(decoded);
     }
 
