@@ -61,8 +61,12 @@ import tracestore.storage.model.TraceId;
  */
 public final class JdbcBenchmark {
   static final int BATCH_SPANS = 500;
-  /** Writer connections for both the ceiling and our path: the cores of this machine (2). */
-  static final int CONNECTIONS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /**
+   * Writer connections for both the ceiling and our path: the cores of this machine (2), or
+   * {@code -Djdbcbench.connections} (the concurrency experiment of BENCHMARKS.md).
+   */
+  static final int CONNECTIONS = Integer.getInteger("jdbcbench.connections",
+      Math.max(2, Runtime.getRuntime().availableProcessors()));
   static final int IN_FLIGHT = 2 * CONNECTIONS;
   /**
    * Skips the side comparisons (COPY vs INSERT rounds, tag layouts): {@code -Djdbcbench.quick=true}
