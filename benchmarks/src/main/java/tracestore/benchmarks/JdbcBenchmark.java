@@ -61,16 +61,26 @@ import tracestore.storage.model.TraceId;
  */
 public final class JdbcBenchmark {
   static final int BATCH_SPANS = 500;
-  /** Writer connections for both the ceiling and our path: the cores of this machine (2). */
-  static final int CONNECTIONS = Math.max(2, Runtime.getRuntime().availableProcessors());
+  /**
+   * Writer connections for both the ceiling and our path: the cores of this machine (2), or
+   * {@code -Djdbcbench.connections} (the concurrency experiment of BENCHMARKS.md).
+   */
+  static final int CONNECTIONS = Integer.getInteger("jdbcbench.connections",
+      Math.max(2, Runtime.getRuntime().availableProcessors()));
   static final int IN_FLIGHT = 2 * CONNECTIONS;
   /**
    * Skips the side comparisons (COPY vs INSERT rounds, tag layouts): {@code -Djdbcbench.quick=true}
    * measures only the ceilings, our paths, bytes at rest and read latencies.
    */
   static final boolean QUICK = Boolean.getBoolean("jdbcbench.quick");
-  /** Alternated (ceiling, ours) rounds per database ({@code -Djdbcbench.rounds}, default 3). */
-  static final int ROUNDS = Integer.getInteger("jdbcbench.rounds", 3);
+  /** Alternated (ceiling, ours) rounds per database ({@code -Djdbcbench.rounds}, default 5). */
+  static final int ROUNDS = Integer.getInteger("jdbcbench.rounds", 5);
+  /**
+   * Discarded rounds of both PostgreSQL paths before the measured ones ({@code
+   * -Djdbcbench.warmup}, default 1): the first round of our path otherwise pays the JIT's
+   * compilation of the write path (about 2 JVM CPU-s per million spans more than later rounds).
+   */
+  static final int WARMUP_ROUNDS = Integer.getInteger("jdbcbench.warmup", 1);
 
 
   private final String url;
@@ -126,10 +136,19 @@ public final class JdbcBenchmark {
 
     // Alternated rounds: on a shared machine one pair alone moves by 2x; the ratio is the one of
     // the medians, and each round's pair is listed. The last round also measures reads and bytes.
+    // Warm-up: both paths once, not measured (the JIT compiles our write path in its first round).
+    for (int round = 0; round < WARMUP_ROUNDS; round++) {
+      double c = pgCeiling(batches, spans);
+      double o = pgOurs(batches, spans, JdbcStorage.IndexLoad.COPY, "bench_ours", false);
+      System.out.printf(Locale.ROOT, "warm-up round (discarded): ceiling %,.0f / ours %,.0f spans/s%n",
+          c, o);
+    }
     double[] ceiling = new double[ROUNDS];
     double[] ours = new double[ROUNDS];
     StringBuilder cpu = new StringBuilder();
+    StringBuilder load = new StringBuilder();
     for (int round = 0; round < ROUNDS; round++) {
+      load.append(round == 0 ? "" : "; ").append(loadAverage());
       ceiling[round] = pgCeiling(batches, spans);
       double[] c = lastCpu;
       ours[round] = pgOurs(batches, spans, JdbcStorage.IndexLoad.COPY, "bench_ours",
@@ -137,10 +156,16 @@ public final class JdbcBenchmark {
       double[] o = lastCpu;
       cpu.append(round == 0 ? "" : "; ").append(String.format(Locale.ROOT,
           "ceiling JVM %.1f + postgres %.1f, ours JVM %.1f + postgres %.1f", c[0], c[1], o[0], o[1]));
+      System.out.printf(Locale.ROOT, "round %d: ceiling %,.0f / ours %,.0f spans/s (%.0f%%)%n",
+          round + 1, ceiling[round], ours[round], 100 * ours[round] / ceiling[round]);
     }
+    load.append("; ").append(loadAverage());
     put("PostgreSQL rounds (ceiling / ours, spans/s)", pairs(ceiling, ours));
     put("PostgreSQL CPU seconds per 1,000,000 spans while writing (postgres: every process of the"
-        + " shared server)", cpu.toString());
+        + " shared server, exited backends included)", cpu.toString());
+    put("load average (1 min) before each round and after the last", load.toString());
+    put("PostgreSQL median of the per-round ratios", String.format(Locale.ROOT, "%.0f%%",
+        100 * median(ratios(ceiling, ours))));
     put("PostgreSQL ratio", String.format(Locale.ROOT,
         "%.0f%% of the raw ceiling (medians of %d alternated rounds: %,.0f / %,.0f spans/s)",
         100 * median(ours) / median(ceiling), ROUNDS, median(ours), median(ceiling)));
@@ -200,6 +225,7 @@ public final class JdbcBenchmark {
         + " start_ns bigint NOT NULL, end_ns bigint NOT NULL, span_count integer NOT NULL,"
         + " payload bytea NOT NULL)");
     AtomicInteger next = new AtomicInteger();
+    exec("CHECKPOINT"); // both sides start with no dirty buffers and a fresh checkpoint
     settleHeap();
     double[] cpu0 = cpuSeconds();
     long t0 = System.nanoTime();
@@ -246,6 +272,7 @@ public final class JdbcBenchmark {
       for (String sql : System.getProperty("jdbcbench.sql", "").split(";")) {
         if (!sql.isBlank()) exec(sql.strip().replace("{s}", schema));
       }
+      exec("CHECKPOINT"); // as before the ceiling's write
       rate = writeAll(storage, batches, spans);
       if (full) {
         exec("VACUUM ANALYZE " + schema + ".chunks, " + schema + ".trace_index");
@@ -323,25 +350,28 @@ public final class JdbcBenchmark {
   static double[] cpuSeconds() {
     double jvm = ((com.sun.management.OperatingSystemMXBean)
         java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
-    long ticks = 0;
-    try (var dirs = Files.list(Path.of("/proc"))) {
-      for (Path d : (Iterable<Path>) dirs::iterator) {
-        String name = d.getFileName().toString();
-        if (name.isEmpty() || !Character.isDigit(name.charAt(0))) continue;
-        try {
-          String stat = Files.readString(d.resolve("stat"));
-          int close = stat.lastIndexOf(')');
-          if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) continue;
-          String[] f = stat.substring(close + 2).split(" ");
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
-        } catch (IOException | RuntimeException e) {
-          // the process ended meanwhile
-        }
-      }
+    return new double[] {jvm, POSTGRES_CPU.secondsByName("postgres")};
+  }
+
+  /**
+   * USER_HZ is 100 on Linux. Reaped children count: the ceiling's connections close (and their
+   * backends exit) before its CPU is sampled, which the previous count by live processes missed.
+   */
+  private static final ProcCpu POSTGRES_CPU = new ProcCpu(100);
+
+  /** The 1-minute load average ({@code /proc/loadavg}). */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
     } catch (IOException e) {
-      return new double[] {jvm, Double.NaN};
+      return "?";
     }
-    return new double[] {jvm, ticks / 100.0}; // USER_HZ is 100 on Linux
+  }
+
+  static double[] ratios(double[] ceiling, double[] ours) {
+    double[] r = new double[ceiling.length];
+    for (int i = 0; i < r.length; i++) r[i] = ours[i] / ceiling[i];
+    return r;
   }
 
   /**

@@ -56,6 +56,12 @@ final class JdbcSpanWriter implements SpanWriter {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
   static final int MAX_GROUP = 16;
   private final Map<Name.Type, RowInsert<Name>> insertNames = new EnumMap<>(Name.Type.class);
+  /**
+   * Whether {@link Rows#of} removes duplicate index entries: SQLite writes one row per entry.
+   * PostgreSQL folds entries into {@link TraceRows}, which drops an entry equal to one its row
+   * already holds, so hashing every entry into a set first was wasted work on its write path.
+   */
+  private final boolean dedupeEntries;
 
   JdbcSpanWriter(DataSource dataSource, Dialect dialect, ExecutorService executor,
       Partitions partitions,
@@ -69,6 +75,7 @@ final class JdbcSpanWriter implements SpanWriter {
     this.indexRows = indexRows;
     this.group = groupCapacity > 0 ? new ArrayBlockingQueue<>(groupCapacity) : null;
     this.copyChunks = indexRows instanceof PgCopyIndexRows;
+    this.dedupeEntries = !dialect.partitioned();
     for (Name.Type t : Name.Type.values()) insertNames.put(t, Inserts.names(t));
   }
 
@@ -76,7 +83,7 @@ final class JdbcSpanWriter implements SpanWriter {
   public CompletionStage<Void> write(WriteBatch batch) {
     if (batch == null) throw new IllegalArgumentException("batch == null");
     WriteBatches.validate(batch);
-    Rows rows = Rows.of(batch);
+    Rows rows = Rows.of(batch, dedupeEntries);
     CompletableFuture<Void> done = new CompletableFuture<>();
     if (rows.isEmpty()) {
       done.complete(null);
@@ -321,8 +328,11 @@ final class JdbcSpanWriter implements SpanWriter {
       return chunks.isEmpty() && service.isEmpty() && operation.isEmpty() && tag.isEmpty();
     }
 
-    /** Deduplicates an already validated batch ({@link WriteBatches#validate}). */
-    static Rows of(WriteBatch batch) {
+    /**
+     * Deduplicates an already validated batch ({@link WriteBatches#validate}): chunks always (their
+     * key is the unit of idempotence), index entries when {@code dedupeEntries}.
+     */
+    static Rows of(WriteBatch batch, boolean dedupeEntries) {
       Map<List<Object>, Chunk> chunks = new LinkedHashMap<>();
       for (Chunk c : batch.chunks()) {
         chunks.putIfAbsent(List.of(c.traceId(), c.chunkId()), c);
@@ -330,10 +340,11 @@ final class JdbcSpanWriter implements SpanWriter {
       // Entries are values: equal ones are one row (SQLite's keys would refuse a second anyway).
       List<Chunk> ordered = new ArrayList<>(chunks.values());
       ordered.sort(Comparator.comparing(Chunk::traceId).thenComparingLong(Chunk::chunkId));
-      Rows rows = new Rows(ordered,
-          List.copyOf(new LinkedHashSet<>(batch.serviceEntries())),
-          List.copyOf(new LinkedHashSet<>(batch.operationEntries())),
-          List.copyOf(new LinkedHashSet<>(batch.tagEntries())));
+      Rows rows = dedupeEntries
+          ? new Rows(ordered, List.copyOf(new LinkedHashSet<>(batch.serviceEntries())),
+              List.copyOf(new LinkedHashSet<>(batch.operationEntries())),
+              List.copyOf(new LinkedHashSet<>(batch.tagEntries())))
+          : new Rows(ordered, batch.serviceEntries(), batch.operationEntries(), batch.tagEntries());
       Set<TraceId> traces = new HashSet<>();
       for (Chunk c : rows.chunks) traces.add(c.traceId());
       rows.traces = traces.size();

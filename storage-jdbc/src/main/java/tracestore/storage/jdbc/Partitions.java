@@ -64,7 +64,7 @@ final class Partitions {
           for (String table : TABLES) {
             s.execute("CREATE TABLE IF NOT EXISTS " + partitionName(table, day) + " PARTITION OF "
                 + table + " FOR VALUES FROM (" + day * NANOS_PER_DAY + ") TO ("
-                + (day + 1) * NANOS_PER_DAY + ')');
+                + (day + 1) * NANOS_PER_DAY + ')' + storageParameters(table));
           }
         }
         c.commit();
@@ -74,6 +74,20 @@ final class Partitions {
       }
     }
     knownDays.addAll(missing);
+  }
+
+  /**
+   * Chunk partitions keep rows up to {@value #CHUNK_TOAST_TUPLE_TARGET} bytes inline. Payloads
+   * are LZ4 (V004 stores them uncompressed), and with the default target of about 2 kB every
+   * larger chunk, a third of them, was cut into a TOAST table with its own index: a second heap
+   * row and b-tree insert per chunk, both on write and on read (BENCHMARKS.md). PostgreSQL 15 takes
+   * no storage parameters on a partitioned table, so each partition gets it; V006 sets it on the
+   * partitions that already existed.
+   */
+  static final int CHUNK_TOAST_TUPLE_TARGET = 8160;
+
+  private static String storageParameters(String table) {
+    return table.equals("chunks") ? " WITH (toast_tuple_target = " + CHUNK_TOAST_TUPLE_TARGET + ')' : "";
   }
 
   /** Creates today's partitions and those of the next {@code daysAhead} days (UTC). */

@@ -43,7 +43,10 @@ final class TraceRows {
   record Row(String service, TraceId traceId, long startEpochNanos, boolean hasService,
       long durationNanos, boolean error, long[] terms, int[] offsets, long[] opDurations) {}
 
-  /** The rows of one batch's entries (already deduplicated), in no particular order. */
+  /**
+   * The rows of one batch's entries, in no particular order. Equal entries give one element (or
+   * one service entry), so the caller need not deduplicate them.
+   */
   static List<Row> of(List<ServiceIndexEntry> service, List<OperationIndexEntry> operation,
       List<TagIndexEntry> tag) {
     Map<Key, Group> groups = new HashMap<>();
@@ -77,12 +80,20 @@ final class TraceRows {
       // The usual case: one service entry at or before every element, all within the spread.
       List<Draft> drafts = new ArrayList<>(1);
       if (services.size() > 1) services.sort(Comparator.comparingLong(ServiceIndexEntry::startEpochNanos));
-      for (ServiceIndexEntry s : services) drafts.add(new Draft(s.startEpochNanos(), s));
+      for (ServiceIndexEntry s : services) {
+        if (!holdsService(drafts, s)) drafts.add(new Draft(s.startEpochNanos(), s));
+      }
       elements.sort(Comparator.comparingLong(Element::start)); // fewest rows when some must split
+      elements:
       for (Element e : elements) {
         Draft home = null;
         for (Draft d : drafts) {
-          if (d.accepts(e) && (home == null || d.start > home.start)) home = d;
+          int held = d.indexOf(e.hash());
+          if (held >= 0) {
+            if (d.elements.get(held).equals(e)) continue elements; // an equal entry: nothing new
+          } else if (d.fits(e) && (home == null || d.start > home.start)) {
+            home = d;
+          }
         }
         if (home == null) {
           home = new Draft(e.start(), null);
@@ -92,6 +103,12 @@ final class TraceRows {
       }
       for (Draft d : drafts) out.add(d.row(key));
     }
+  }
+
+  /** Whether a row already holds a service entry equal to {@code s}. */
+  private static boolean holdsService(List<Draft> drafts, ServiceIndexEntry s) {
+    for (Draft d : drafts) if (s.equals(d.service)) return true;
+    return false;
   }
 
   /** A row being filled. */
@@ -105,16 +122,22 @@ final class TraceRows {
       this.service = service;
     }
 
-    /** Within the spread, on the row's day, and a term the row does not hold yet. */
-    boolean accepts(Element e) {
+    /**
+     * Within the spread and on the row's day (the caller checks that the row does not hold the
+     * term yet).
+     */
+    boolean fits(Element e) {
       return e.start() >= start && e.start() - start <= MAX_SPREAD_NANOS
-          && Partitions.dayOf(e.start()) == Partitions.dayOf(start) && !holds(e.hash());
+          && Partitions.dayOf(e.start()) == Partitions.dayOf(start);
     }
 
-    /** A linear scan: a row holds about ten terms, and a set would box every one. */
-    private boolean holds(long hash) {
-      for (int i = 0; i < elements.size(); i++) if (elements.get(i).hash() == hash) return true;
-      return false;
+    /**
+     * The index of the element with this term, or -1. A linear scan: a row holds about ten
+     * terms, and a set would box every one.
+     */
+    int indexOf(long hash) {
+      for (int i = 0; i < elements.size(); i++) if (elements.get(i).hash() == hash) return i;
+      return -1;
     }
 
     void add(Element e) {

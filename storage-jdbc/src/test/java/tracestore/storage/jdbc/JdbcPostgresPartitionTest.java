@@ -68,6 +68,26 @@ class JdbcPostgresPartitionTest {
     assertThat(storage.reader().getTrace(old.traceId())).containsExactly(old);
   }
 
+  /** Chunk rows up to 8160 bytes stay inline (V006): every chunks partition has the target. */
+  @Test
+  void chunkPartitionsKeepRowsInlineUpTo8160Bytes() throws Exception {
+    String schema = TestDatabases.schemaFor(JdbcPostgresPartitionTest.class);
+    List<String> options = new java.util.ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(TestDatabases.postgresUrl());
+        java.sql.PreparedStatement ps = c.prepareStatement("SELECT c.relname,"
+            + " array_to_string(c.reloptions, ',') FROM pg_inherits i"
+            + " JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent"
+            + " JOIN pg_namespace n ON n.oid = p.relnamespace"
+            + " WHERE n.nspname = ? AND p.relname = 'chunks'")) {
+      ps.setString(1, schema);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) options.add(rs.getString(1) + ": " + rs.getString(2));
+      }
+    }
+    assertThat(options).hasSizeGreaterThanOrEqualTo(4)
+        .allMatch(o -> o.endsWith(": toast_tuple_target=8160"), "every chunks partition");
+  }
+
   /** Another instance's retention dropped a day this one still believes exists: recreated. */
   @Test
   void aDayDroppedByAnotherInstanceIsRecreated() throws Exception {

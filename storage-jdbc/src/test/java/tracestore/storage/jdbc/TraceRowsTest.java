@@ -44,6 +44,24 @@ class TraceRowsTest {
   }
 
   @Test
+  void equalEntriesAreOneElement_soPostgresNeedsNoDedupeBeforehand() {
+    ServiceIndexEntry service = new ServiceIndexEntry("a", TRACE, T0, 900, false);
+    OperationIndexEntry op = new OperationIndexEntry("a", "GET /", SpanKind.SERVER, TRACE, T0, 900);
+    TagIndexEntry tag = new TagIndexEntry("a", "http.method", "GET", TRACE, T0 + 1);
+    List<TraceRows.Row> once = TraceRows.of(List.of(service), List.of(op), List.of(tag));
+    List<TraceRows.Row> twice = TraceRows.of(List.of(service, service),
+        List.of(op, new OperationIndexEntry("a", "GET /", SpanKind.SERVER, TRACE, T0, 900)),
+        List.of(tag, tag, tag));
+    assertThat(twice).hasSize(1);
+    assertThat(twice.get(0).terms()).containsExactly(once.get(0).terms());
+    assertThat(twice.get(0).offsets()).containsExactly(once.get(0).offsets());
+    assertThat(twice.get(0).opDurations()).containsExactly(once.get(0).opDurations());
+    // The same term at another start is not a duplicate: it still gets a row of its own.
+    assertThat(TraceRows.of(List.of(service), List.of(op),
+        List.of(tag, new TagIndexEntry("a", "http.method", "GET", TRACE, T0 + 2)))).hasSize(2);
+  }
+
+  @Test
   void entriesOutsideTheSpreadOrBeforeTheServiceOrRepeatedGoToOtherRows() {
     long late = T0 + TraceRows.MAX_SPREAD_NANOS + 1;
     List<OperationIndexEntry> ops = List.of(
