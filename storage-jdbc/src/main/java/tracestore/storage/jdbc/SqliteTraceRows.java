@@ -22,7 +22,10 @@ import tracestore.storage.TagIndexEntry;
  * to + ID_SLACK]: the FTS index answers a term over a time range by an id range (FTS5 seeks in
  * its id lists), and searches over all services read an id range of the table itself. SQLite
  * has one writer, so the ids are chosen here: in start order within the batch, then {@code INSERT
- * OR IGNORE} tells which collided with a stored row, and those try the next id.
+ * OR IGNORE} tells which collided with a stored row, and those try the next id. Each row's terms
+ * then go to the FTS index under its final id, by a statement of their own: the same insert as a
+ * trigger on trace_index cost about six times as much CPU (BENCHMARKS.md). A delete trigger keeps
+ * the FTS index in step when retention deletes rows.
  *
  * <p><b>Text columns.</b> {@code terms} holds per term 16 lowercase hex digits and a space ({@link
  * #TERM_WIDTH} characters): the FTS tokens, and a search finds an element's position with {@code
@@ -40,6 +43,8 @@ final class SqliteTraceRows implements IndexRows {
   static final String INSERT = "INSERT OR IGNORE INTO trace_index (id, service, start_ns, trace_id,"
       + " duration_ns, error, terms, term_offsets, op_durations) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
+  static final String INSERT_TERMS = "INSERT INTO trace_terms (rowid, terms) VALUES (?, ?)";
+
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   @Override
@@ -55,10 +60,12 @@ final class SqliteTraceRows implements IndexRows {
       ids[i] = previous != Long.MIN_VALUE && previous >= start ? next(previous, start) : start;
       previous = ids[i];
     }
+    String[] terms = new String[ids.length];
+    for (int i = 0; i < ids.length; i++) terms[i] = terms(rows.get(i).terms());
     try (PreparedStatement ps = c.prepareStatement(INSERT)) {
       List<Integer> pending = new ArrayList<>(0);
       for (int i = 0; i < ids.length; i++) {
-        bind(ps, ids[i], rows.get(i));
+        bind(ps, ids[i], rows.get(i), terms[i]);
         ps.addBatch();
       }
       int[] counts = ps.executeBatch();
@@ -67,7 +74,7 @@ final class SqliteTraceRows implements IndexRows {
       while (!pending.isEmpty()) {
         for (int i : pending) {
           ids[i] = next(ids[i], rows.get(i).startEpochNanos());
-          bind(ps, ids[i], rows.get(i));
+          bind(ps, ids[i], rows.get(i), terms[i]);
           ps.addBatch();
         }
         counts = ps.executeBatch();
@@ -75,6 +82,15 @@ final class SqliteTraceRows implements IndexRows {
         for (int k = 0; k < counts.length; k++) if (counts[k] == 0) still.add(pending.get(k));
         pending = still;
       }
+    }
+    try (PreparedStatement ps = c.prepareStatement(INSERT_TERMS)) {
+      for (int i = 0; i < ids.length; i++) {
+        if (terms[i].isEmpty()) continue;
+        ps.setLong(1, ids[i]);
+        ps.setString(2, terms[i]);
+        ps.addBatch();
+      }
+      ps.executeBatch();
     }
   }
 
@@ -87,7 +103,8 @@ final class SqliteTraceRows implements IndexRows {
     return id + 1;
   }
 
-  private static void bind(PreparedStatement ps, long id, TraceRows.Row r) throws SQLException {
+  private static void bind(PreparedStatement ps, long id, TraceRows.Row r, String terms)
+      throws SQLException {
     ps.setLong(1, id);
     ps.setString(2, r.service());
     ps.setLong(3, r.startEpochNanos());
@@ -99,7 +116,7 @@ final class SqliteTraceRows implements IndexRows {
       ps.setNull(5, Types.BIGINT);
       ps.setNull(6, Types.INTEGER);
     }
-    ps.setString(7, terms(r.terms()));
+    ps.setString(7, terms);
     ps.setString(8, offsets(r.offsets()));
     ps.setString(9, durations(r.opDurations()));
   }
