@@ -190,16 +190,32 @@ public final class JdbcBenchmark {
   void runSqlite(long start, int sqliteSpans) throws Exception {
     List<WriteBatch> small = batches(new RealisticTraces(7L, start), sqliteSpans);
     int smallSpans = small.stream().mapToInt(WriteBatch::spanCount).sum();
+    // A discarded warm-up round of both paths first: the first round otherwise charges the JIT
+    // compiling the write path (and the driver's native library loading) to whichever side runs
+    // first. Every round starts from an empty file in a fresh directory, for both sides.
+    double warmCeiling = sqliteCeiling(small, smallSpans, false);
+    double[] warmCpu = lastCpu;
+    double warmOurs = sqliteOurs(small, smallSpans, false);
+    put("SQLite warm-up round, discarded (ceiling / ours, spans/s; JVM CPU-s per 1,000,000 spans)",
+        String.format(Locale.ROOT, "%,.0f / %,.0f; %.1f / %.1f", warmCeiling, warmOurs,
+            warmCpu[0], lastCpu[0]));
     double[] ceiling = new double[ROUNDS];
     double[] ours = new double[ROUNDS];
+    StringBuilder cpu = new StringBuilder();
     for (int round = 0; round < ROUNDS; round++) {
-      ceiling[round] = sqliteCeiling(small, smallSpans);
-      ours[round] = sqliteOurs(small, smallSpans);
+      ceiling[round] = sqliteCeiling(small, smallSpans, round == ROUNDS - 1);
+      double[] c = lastCpu;
+      ours[round] = sqliteOurs(small, smallSpans, round == ROUNDS - 1);
+      cpu.append(round == 0 ? "" : "; ").append(String.format(Locale.ROOT,
+          "ceiling %.1f, ours %.1f", c[0], lastCpu[0]));
     }
     put("SQLite rounds (ceiling / ours, spans/s)", pairs(ceiling, ours));
+    put("SQLite CPU seconds per 1,000,000 spans while writing (this process, SQLite included)",
+        cpu.toString());
     put("SQLite ratio", String.format(Locale.ROOT,
-        "%.0f%% of the raw ceiling (medians of %d alternated rounds: %,.0f / %,.0f spans/s)",
-        100 * median(ours) / median(ceiling), ROUNDS, median(ours), median(ceiling)));
+        "%.0f%% of the raw ceiling (medians of %d alternated rounds after the warm-up: %,.0f / %,.0f"
+            + " spans/s)", 100 * median(ours) / median(ceiling), ROUNDS, median(ours),
+        median(ceiling)));
   }
 
   static List<WriteBatch> batches(RealisticTraces traces, int totalSpans) {
@@ -502,9 +518,18 @@ public final class JdbcBenchmark {
   // ---- SQLite
 
   double sqliteCeiling(List<WriteBatch> batches, int spans) throws Exception {
+    return sqliteCeiling(batches, spans, true);
+  }
+
+  /**
+   * The same chunk rows (same bytes) into one unindexed rowid table, one transaction per batch,
+   * WAL, {@code synchronous=FULL}, one connection (SQLite has one writer), statement prepared once.
+   */
+  double sqliteCeiling(List<WriteBatch> batches, int spans, boolean report) throws Exception {
     Path dir = Files.createTempDirectory("bench-sqlite-raw");
     Path file = dir.resolve("raw.db");
     long t0;
+    double[] cpu0;
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file)) {
       try (Statement s = c.createStatement()) {
         s.execute("PRAGMA journal_mode=WAL");
@@ -513,6 +538,8 @@ public final class JdbcBenchmark {
             + " end_ns INTEGER, span_count INTEGER, payload BLOB)");
       }
       c.setAutoCommit(false);
+      settleHeap();
+      cpu0 = cpuSeconds();
       t0 = System.nanoTime();
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO raw_chunks VALUES (?, ?, ?, ?, ?, ?)")) {
         for (WriteBatch b : batches) {
@@ -531,27 +558,64 @@ public final class JdbcBenchmark {
       }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
+    lastCpu = cpuPerMillionSpans(cpu0, spans);
     double rate = spans / seconds;
-    put("SQLite raw ceiling (same chunk rows, unindexed table, one transaction per batch, WAL,"
+    if (report) put("SQLite raw ceiling (same chunk rows, unindexed table, one transaction per batch, WAL,"
         + " synchronous=FULL)", String.format(Locale.ROOT, "%,.0f spans/s (%.1f s); %.1f B/span",
         rate, seconds, fileBytes(dir) / (double) spans));
     deleteTree(dir);
     return rate;
   }
 
-  double sqliteOurs(List<WriteBatch> batches, int spans) throws Exception {
+  double sqliteOurs(List<WriteBatch> batches, int spans, boolean report) throws Exception {
     Path dir = Files.createTempDirectory("bench-sqlite-ours");
     double rate;
+    double[] cpu;
     try (JdbcStorage storage = JdbcStorage.newBuilder().sqlite(dir.resolve("tracestore.db"))
         .migrate(true).build()) {
       rate = writeAll(storage, batches, spans);
-      readLatencies("SQLite", storage, batches);
+      cpu = lastCpu;
+      if (report) {
+        readLatencies("SQLite", storage, batches);
+        sqliteRowCounts(dir.resolve("tracestore.db"), spans);
+      }
     }
-    put("SQLite our write path (JdbcStorage, all indexes)", String.format(Locale.ROOT,
+    lastCpu = cpu;
+    if (report) put("SQLite our write path (JdbcStorage, all indexes)", String.format(Locale.ROOT,
         "%,.0f spans/s on %,d spans; %.1f B/span (file incl. WAL)", rate, spans,
         fileBytes(dir) / (double) spans));
     deleteTree(dir);
     return rate;
+  }
+
+  /** Rows per span and bytes per span of every table and index of our SQLite file (dbstat). */
+  void sqliteRowCounts(Path file, int spans) throws SQLException {
+    StringBuilder out = new StringBuilder();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        Statement s = c.createStatement()) {
+      List<String> tables = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_schema WHERE type = 'table'"
+          + " AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'flyway%' ORDER BY name")) {
+        while (rs.next()) tables.add(rs.getString(1));
+      }
+      for (String t : tables) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + t + '"')) {
+          rs.next();
+          if (rs.getLong(1) > 0) {
+            out.append(String.format(Locale.ROOT, "%s %.3f, ", t, rs.getLong(1) / (double) spans));
+          }
+        }
+      }
+      out.append("bytes per span:");
+      try (ResultSet rs = s.executeQuery("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"
+          + " HAVING sum(pgsize) > 4096 ORDER BY 2 DESC")) {
+        while (rs.next()) {
+          out.append(String.format(Locale.ROOT, " %s %.1f", rs.getString(1),
+              rs.getLong(2) / (double) spans));
+        }
+      }
+    }
+    put("SQLite rows per span by table, and bytes per span by table or index", out.toString());
   }
 
   // ---- helpers

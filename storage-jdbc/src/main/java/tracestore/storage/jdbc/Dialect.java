@@ -49,14 +49,9 @@ interface Dialect {
   String servicePredicate(java.util.List<Object> params, String service, long from, long to,
       long minDuration, long maxDuration, boolean errorOnly);
 
-  /** The conflict clause of index-row inserts, with a leading space, or empty when none. */
-  String indexConflictClause();
-
   /** SQL for the smallest of one or more expressions (LEAST, or SQLite's many-argument min). */
   String least(java.util.List<String> expressions);
 
-  /** SQL for a true boolean literal as stored in the error column. */
-  String trueLiteral();
 
   /** The most bind parameters one statement may carry. */
   int maxParameters();

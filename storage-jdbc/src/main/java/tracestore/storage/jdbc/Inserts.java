@@ -3,16 +3,12 @@ package tracestore.storage.jdbc;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import tracestore.storage.Chunk;
-import tracestore.storage.OperationIndexEntry;
-import tracestore.storage.ServiceIndexEntry;
-import tracestore.storage.TagIndexEntry;
 
 /**
  * The write statements of the raw and name tables, each its SQL next to its binder. Replays are
  * idempotent: chunks are keyed by (trace id, chunk id) and {@code DO NOTHING} on conflict, and a
- * trace's index rows are written only when its chunk was new (see {@link JdbcSpanWriter}). On
- * SQLite, whose index tables key the whole entry, index rows also {@code DO NOTHING}; on
- * PostgreSQL they have no unique key and no conflict clause. PostgreSQL first tries the chunks by
+ * trace's index rows are written only when its chunk was new (see {@link JdbcSpanWriter}).
+ * Index rows have no unique key and no conflict clause (SQLite's: {@link SqliteTraceRows}). PostgreSQL first tries the chunks by
  * COPY ({@link PgCopyChunks}) and comes here only when one was already stored.
  */
 final class Inserts {
@@ -37,50 +33,6 @@ final class Inserts {
 
   /** Which chunks were new: the returned trace ids. */
   static final String RETURNING_TRACE_ID = " RETURNING trace_id";
-
-  static RowInsert<ServiceIndexEntry> serviceIndex(Dialect d) {
-    return new RowInsert<>(
-        "service_index (service, start_ns, trace_id, duration_ns, error)", 5,
-        d.indexConflictClause()) {
-      @Override
-      int bind(Dialect d, PreparedStatement ps, int i, ServiceIndexEntry e) throws SQLException {
-        d.setText(ps, i++, e.service());
-        ps.setLong(i++, e.startEpochNanos());
-        d.bindTraceId(ps, i++, e.traceId());
-        ps.setLong(i++, e.durationNanos());
-        ps.setBoolean(i++, e.error());
-        return i;
-      }
-    };
-  }
-
-  static RowInsert<OperationIndexEntry> operationIndex(Dialect d) {
-    return new RowInsert<>(
-        "operation_index (op_hash, start_ns, trace_id, duration_ns)", 4, d.indexConflictClause()) {
-      @Override
-      int bind(Dialect d, PreparedStatement ps, int i, OperationIndexEntry e) throws SQLException {
-        ps.setLong(i++, TagRows.operationHash(e.service(), e.operation()));
-        ps.setLong(i++, e.startEpochNanos());
-        d.bindTraceId(ps, i++, e.traceId());
-        ps.setLong(i++, e.durationNanos());
-        return i;
-      }
-    };
-  }
-
-  /** SQLite's tag rows: one per entry, the tag as its hash ({@link TagRows#hash}). */
-  static RowInsert<TagIndexEntry> tagIndex(Dialect d) {
-    return new RowInsert<>(
-        "tag_index (tag_hash, start_ns, trace_id)", 3, d.indexConflictClause()) {
-      @Override
-      int bind(Dialect d, PreparedStatement ps, int i, TagIndexEntry e) throws SQLException {
-        ps.setLong(i++, TagRows.hash(e.service(), e.key(), e.value()));
-        ps.setLong(i++, e.startEpochNanos());
-        d.bindTraceId(ps, i++, e.traceId());
-        return i;
-      }
-    };
-  }
 
   /** PostgreSQL's {@code trace_index} rows ({@link TraceRows}), the arrays as JDBC arrays. */
   static RowInsert<TraceRows.Row> traceIndex() {

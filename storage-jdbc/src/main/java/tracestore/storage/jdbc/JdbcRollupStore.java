@@ -65,12 +65,17 @@ final class JdbcRollupStore implements RollupStore {
           + " WHERE leases.owner = excluded.owner OR leases.expires_ns < ?";
   static final String RELEASE_LEASE = "DELETE FROM leases WHERE name = ? AND owner = ?";
 
-  /** Tables and key columns for SQLite's bounded retention deletes (no partitions there). */
-  static final List<String[]> SQLITE_RAW_KEYS = List.of(
-      new String[] {"chunks", "trace_id, chunk_id"},
-      new String[] {"service_index", "service, start_ns, trace_id, duration_ns, error"},
-      new String[] {"operation_index", "op_hash, start_ns, trace_id, duration_ns"},
-      new String[] {"tag_index", "tag_hash, start_ns, trace_id"});
+  /**
+   * A table of SQLite's bounded retention deletes (no partitions there): its key, and the indexed
+   * column bounding rows that start before t, which is below t + {@code slack} for those rows. A
+   * trace_index row starting before t has an id below t + ID_SLACK (ids are what is indexed); its
+   * trigger deletes the row's terms from the FTS index.
+   */
+  record SqliteRawTable(String table, String key, String bound, long slack) {}
+
+  static final List<SqliteRawTable> SQLITE_RAW_KEYS = List.of(
+      new SqliteRawTable("chunks", "trace_id, chunk_id", "start_ns", 0),
+      new SqliteRawTable("trace_index", "id", "id", SqliteTraceRows.ID_SLACK));
   static final int SQLITE_DELETE_BATCH = 5_000;
 
   private final DataSource writes;
@@ -326,13 +331,16 @@ final class JdbcRollupStore implements RollupStore {
   private long deleteRowsBefore(long epochNanos) throws SQLException {
     long deleted = 0;
     try (Connection c = writes.getConnection()) {
-      for (String[] t : SQLITE_RAW_KEYS) {
-        String sql = "DELETE FROM " + t[0] + " WHERE (" + t[1] + ") IN (SELECT " + t[1] + " FROM "
-            + t[0] + " WHERE start_ns < ? LIMIT " + SQLITE_DELETE_BATCH + ')';
+      for (SqliteRawTable t : SQLITE_RAW_KEYS) {
+        String sql = "DELETE FROM " + t.table() + " WHERE (" + t.key() + ") IN (SELECT " + t.key()
+            + " FROM " + t.table() + " WHERE " + t.bound() + " < ? AND start_ns < ? LIMIT "
+            + SQLITE_DELETE_BATCH + ')';
+        long slack = t.slack();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
           int n;
           do {
-            ps.setLong(1, epochNanos);
+            ps.setLong(1, epochNanos <= Long.MAX_VALUE - slack ? epochNanos + slack : Long.MAX_VALUE);
+            ps.setLong(2, epochNanos);
             n = ps.executeUpdate();
             deleted += n;
           } while (n == SQLITE_DELETE_BATCH);

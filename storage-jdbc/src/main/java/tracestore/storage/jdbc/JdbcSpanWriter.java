@@ -260,8 +260,12 @@ final class JdbcSpanWriter implements SpanWriter {
   /** Index rows only for traces whose chunk is new: a replayed batch adds nothing. */
   private void writeRows(Connection c, Rows rows) throws SQLException {
     Set<TraceId> fresh = new HashSet<>();
-    insertChunks.insertAll(c, dialect, rows.chunks, Inserts.RETURNING_TRACE_ID,
-        rs -> fresh.add(dialect.readTraceId(rs, 1)));
+    if (dialect.partitioned()) {
+      insertChunks.insertAll(c, dialect, rows.chunks, Inserts.RETURNING_TRACE_ID,
+          rs -> fresh.add(dialect.readTraceId(rs, 1)));
+    } else {
+      SqliteChunks.insert(c, rows.chunks, fresh);
+    }
     if (fresh.size() == rows.traces) {
       indexRows.write(c, rows.service, rows.operation, rows.tag);
     } else if (!fresh.isEmpty()) {

@@ -94,18 +94,8 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
-  public String indexConflictClause() {
-    return "";
-  }
-
-  @Override
   public String least(java.util.List<String> expressions) {
     return expressions.size() == 1 ? expressions.get(0) : "LEAST(" + String.join(", ", expressions) + ')';
-  }
-
-  @Override
-  public String trueLiteral() {
-    return "TRUE";
   }
 
   @Override

@@ -24,8 +24,9 @@ import tracestore.storage.model.TraceId;
  *   <li>duration without operation, errorOnly, or nothing else: service entries.
  * </ul>
  *
- * (PostgreSQL keeps all three in {@code trace_index}, see {@link TraceIndexQueries}; SQLite in a
- * table each, see {@link TableIndexQueries}.)
+ * (Both keep all three in a {@code trace_index} table of one row per trace and service per batch:
+ * PostgreSQL under a GIN, see {@link TraceIndexQueries}; SQLite under an FTS5 index, see {@link
+ * SqliteIndexQueries}.)
  * The subqueries are joined on trace id (an AND); a hit's start is the earliest of them, as
  * {@link SearchRequest} defines. Hits are ordered by start then trace id, both descending, and the
  * cursor continues strictly after its position.

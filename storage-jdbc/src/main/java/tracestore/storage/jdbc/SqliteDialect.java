@@ -26,39 +26,29 @@ final class SqliteDialect implements Dialect {
     return TraceId.fromBytes(rs.getBytes(index));
   }
 
-  /** A range of the tag table's primary key (tag hash, start); see {@link TagRows#hash}. */
+  /** The FTS5 id list of the operation's term over the range's ids; see {@link SqliteIndexQueries}. */
   @Override
   public String operationPredicate(java.util.List<Object> params, String service,
       String operation, long from, long to, long minDuration, long maxDuration) {
-    return TableIndexQueries.operation(params, service, operation, from, to, minDuration, maxDuration);
+    return SqliteIndexQueries.operation(params, service, operation, from, to, minDuration, maxDuration);
   }
 
   @Override
   public String tagPredicate(java.util.List<Object> params, String service, String key,
       String value, long from, long to) {
-    return TableIndexQueries.tag(params, service, key, value, from, to);
+    return SqliteIndexQueries.tag(params, service, key, value, from, to);
   }
 
   @Override
   public String servicePredicate(java.util.List<Object> params, String service, long from,
       long to, long minDuration, long maxDuration, boolean errorOnly) {
-    return TableIndexQueries.service(params, service, from, to, minDuration, maxDuration,
-        errorOnly, trueLiteral());
-  }
-
-  @Override
-  public String indexConflictClause() {
-    return " ON CONFLICT DO NOTHING";
+    return SqliteIndexQueries.service(params, service, from, to, minDuration, maxDuration,
+        errorOnly);
   }
 
   @Override
   public String least(java.util.List<String> expressions) {
     return expressions.size() == 1 ? expressions.get(0) : "min(" + String.join(", ", expressions) + ')';
-  }
-
-  @Override
-  public String trueLiteral() {
-    return "1";
   }
 
   @Override
