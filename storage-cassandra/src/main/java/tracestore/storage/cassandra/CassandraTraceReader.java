@@ -25,7 +25,7 @@ final class CassandraTraceReader implements TraceReader {
 
   CassandraTraceReader(Statements st) {
     this.st = st;
-    this.search = new CassandraSearch(st, st.selectLegacyTagIndex.anyRow());
+    this.search = new CassandraSearch(st, st.selectLegacyTagIndex.anyRow(), st.selectLegacyIndexes.anyRow());
   }
 
   @Override
