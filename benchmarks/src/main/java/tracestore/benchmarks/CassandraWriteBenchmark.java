@@ -175,7 +175,7 @@ public final class CassandraWriteBenchmark {
         for (int round = 1; round <= ROUNDS; round++) {
           // each measured pass starts from the same node state: its tables emptied, every memtable
           // flushed and no flush or compaction running or queued; the tables end up holding exactly
-          // one pass of the data (group commit makes a rewrite's postings differ from the first)
+          // one pass of the data (group commit makes a rewrite's segments differ from the first)
           settle(session, node, RAW_KEYSPACE);
           Result r = raw(session, insert, measured, node);
           System.out.printf("round %d raw ceiling: %,.0f spans/s, %.2f CPU s/100k spans (client %.2f)%n", round, r.spansPerSecond(), r.cpuSecondsPer100k(), r.clientCpuSecondsPer100k());
@@ -243,10 +243,10 @@ public final class CassandraWriteBenchmark {
   static String rowsCounted(CqlSession session, int spans) {
     StringBuilder b = new StringBuilder();
     b.append("Rows in the tables after the last round (one pass of the measured data, written with ")
-        .append(CONCURRENT_WRITES).append(" writes in flight, so group commit merged postings), per span:\n\n");
+        .append(CONCURRENT_WRITES).append(" writes in flight, so group commit merged index entries), per span:\n\n");
     b.append("| table | rows/span (default policy) | rows/span (every key) |\n|---|---:|---:|\n");
     double[] total = new double[2];
-    for (String table : List.of("chunks", "service_index", "operation_index", "service_tag_index",
+    for (String table : List.of("chunks", "index_segments",
         "service_names", "operation_names", "remote_service_names", "tag_keys", "tag_values")) {
       double[] perSpan = new double[2];
       int i = 0;
@@ -260,6 +260,26 @@ public final class CassandraWriteBenchmark {
       b.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", table, perSpan[0], perSpan[1]));
     }
     b.append(String.format(Locale.ROOT, "| **all** | **%.3f** | **%.3f** |%n%n", total[0], total[1]));
+    b.append("Logical bytes of those index segments (the bound values: key columns, ids, filter and postings), per span:\n\n");
+    b.append("| | default policy | every key |\n|---|---:|---:|\n");
+    long[] filter = new long[2];
+    long[] entries = new long[2];
+    long[] keys = new long[2];
+    int i = 0;
+    for (String ks : List.of(KEYSPACE, ALL_KEYSPACE)) {
+      for (var row : session.execute(SimpleStatement.newInstance("SELECT service, terms, postings FROM " + ks + ".index_segments")
+          .setPageSize(500).setTimeout(Duration.ofMinutes(2)))) {
+        keys[i] += row.getString(0).getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 8 + 8;
+        filter[i] += row.getByteBuffer(1).remaining();
+        entries[i] += row.getByteBuffer(2).remaining();
+      }
+      i++;
+    }
+    b.append(String.format(Locale.ROOT, "| key columns, segment id, min/max start | %.1f | %.1f |%n", (double) keys[0] / spans, (double) keys[1] / spans));
+    b.append(String.format(Locale.ROOT, "| terms (filter) | %.1f | %.1f |%n", (double) filter[0] / spans, (double) filter[1] / spans));
+    b.append(String.format(Locale.ROOT, "| postings (the segment) | %.1f | %.1f |%n", (double) entries[0] / spans, (double) entries[1] / spans));
+    b.append(String.format(Locale.ROOT, "| **index_segments** | **%.1f** | **%.1f** |%n%n",
+        (double) (keys[0] + filter[0] + entries[0]) / spans, (double) (keys[1] + filter[1] + entries[1]) / spans));
     return b.toString();
   }
 
@@ -418,45 +438,42 @@ public final class CassandraWriteBenchmark {
   }
 
   /**
-   * Rows and logical bytes (the bound values) per span that our write path sends: index entries are
-   * packed into postings, one row per (partition, value) per write batch, as CassandraStorage does
-   * (records of 33, 32 and 24 bytes; at most 1,000 per posting).
+   * Rows per span that one write at a time sends (no group commit): a chunk row per trace, one
+   * index segment per (service, hour) of the batch (at most 2,000 traces each), and the names not
+   * yet written; logical bytes (the bound values) of the chunks and names. The segments' bytes are
+   * measured from the table after the runs ({@link #rowsCounted}).
    */
   record Amplification(long spans, Map<String, long[]> rowsAndBytesByTable, long statements) {
     static Amplification of(List<WriteBatch> batches) {
       Map<String, long[]> t = new LinkedHashMap<>();
-      for (String table : List.of("chunks", "service_index", "operation_index", "service_tag_index", "names")) t.put(table, new long[2]);
+      for (String table : List.of("chunks", "index_segments", "names")) t.put(table, new long[2]);
       long statements = 0;
       Set<String> names = new HashSet<>();
       long spans = 0;
       for (WriteBatch b : batches) {
         spans += b.spanCount();
         for (Chunk c : b.chunks()) add(t, "chunks", 1, 16 + 8 + 8 + 8 + 4 + c.payload().length);
-        Map<String, Integer> svc = new HashMap<>();
-        Map<String, Integer> op = new HashMap<>();
-        Map<String, Integer> tag = new HashMap<>();
+        // traces per (service, hour): a segment lists at most 2,000
+        Map<String, Set<Object>> segments = new HashMap<>();
         // statements: one per chunk, one per partition key of the index rows (service, hour) and names
         Set<String> keys = new HashSet<>();
         statements += b.chunks().size();
         for (ServiceIndexEntry e : b.serviceEntries()) {
-          svc.merge(e.service() + '\0' + bucket(e.startEpochNanos()), 1, Integer::sum);
-          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          segment(segments, keys, e.service(), e.startEpochNanos(), e.traceId());
           if (names.add("s" + e.service())) {
             add(t, "names", 1, 4 + utf8(e.service()));
             keys.add("service_names");
           }
         }
         for (OperationIndexEntry e : b.operationEntries()) {
-          op.merge(e.service() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.operation(), 1, Integer::sum);
-          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          segment(segments, keys, e.service(), e.startEpochNanos(), e.traceId());
           if (names.add("o" + e.service() + '\0' + e.operation() + '\0' + e.kind())) {
             add(t, "names", 1, utf8(e.service()) + utf8(e.operation()) + utf8(e.kind().name()));
             keys.add("operation_names\0" + e.service());
           }
         }
         for (TagIndexEntry e : b.tagEntries()) {
-          tag.merge(e.service() + '\0' + e.key() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.value(), 1, Integer::sum);
-          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          segment(segments, keys, e.service(), e.startEpochNanos(), e.traceId());
           if (e.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY) && names.add("r" + e.service() + '\0' + e.value())) {
             add(t, "names", 1, utf8(e.service()) + utf8(e.value()));
             keys.add("remote_service_names\0" + e.service());
@@ -471,21 +488,16 @@ public final class CassandraWriteBenchmark {
             keys.add("tag_values\0" + e.key());
           }
         }
-        postings(t, "service_index", svc, 33);
-        postings(t, "operation_index", op, 32);
-        postings(t, "service_tag_index", tag, 24);
+        for (Set<Object> traces : segments.values()) add(t, "index_segments", (traces.size() + 1_999) / 2_000, 0);
         statements += keys.size();
       }
       return new Amplification(spans, t, statements);
     }
 
-    private static void postings(Map<String, long[]> t, String table, Map<String, Integer> groups, int width) {
-      for (Map.Entry<String, Integer> g : groups.entrySet()) {
-        int n = g.getValue();
-        long rows = (n + 999) / 1000;
-        // key columns (text as UTF-8, bucket int) + posting id + min/max start + the records
-        add(t, table, rows, rows * (utf8(g.getKey()) + 4 + 8 + 16) + (long) n * width);
-      }
+    private static void segment(Map<String, Set<Object>> segments, Set<String> keys, String service, long start, Object traceId) {
+      String key = service + '\0' + bucket(start);
+      segments.computeIfAbsent(key, k -> new HashSet<>()).add(traceId);
+      keys.add(key);
     }
 
     private static long bucket(long epochNanos) {
@@ -582,7 +594,7 @@ public final class CassandraWriteBenchmark {
         IndexPolicy.DEFAULT_ALLOWED_KEYS.size(), ours.spansPerSecond(), 100 * ours.spansPerSecond() / raw.spansPerSecond(), medianCpu(ourss, false), medianCpu(ourss, true)));
     b.append(String.format(Locale.ROOT, "| ours: all indexes, every key indexed (IndexPolicy.everyKey()) | %,.0f | **%.0f%%** | %.2f | %.2f |%n%n",
         all.spansPerSecond(), 100 * all.spansPerSecond() / raw.spansPerSecond(), medianCpu(alls, false), medianCpu(alls, true)));
-    b.append("Write amplification of one write at a time (no group commit), rows and logical bytes (the bound values) per span (index entries packed into postings per write batch):\n\n");
+    b.append("Write amplification of one write at a time (no group commit): rows per span, and logical bytes (the bound values) of chunks and names (index segment bytes: see below):\n\n");
     b.append("| table | rows/span (default policy) | bytes/span | rows/span (every key) | bytes/span |\n|---|---:|---:|---:|---:|\n");
     long[] tot = new long[4];
     for (String table : amp.rowsAndBytesByTable().keySet()) {

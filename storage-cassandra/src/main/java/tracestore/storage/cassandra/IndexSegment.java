@@ -11,7 +11,7 @@ import java.util.Map;
 import tracestore.storage.model.TraceId;
 
 /**
- * The {@code entries} blob of an {@code index_segments} row (schema V005): every index entry of one
+ * The {@code postings} blob of an {@code index_segments} row (schema V005): every index entry of one
  * (service, hour) of one index flush, and the {@code terms} filter beside it.
  *
  * <p>Layout, all integers unsigned LEB128 varints unless said otherwise:
@@ -42,7 +42,7 @@ final class IndexSegment {
 
   private IndexSegment() {}
 
-  /** One encoded segment: its id (a hash of {@code entries}), start range, filter and blob. */
+  /** One encoded segment: its id (a hash of {@code postings}), start range, filter and blob. */
   record Encoded(long id, long minStart, long maxStart, ByteBuffer terms, ByteBuffer entries) {}
 
   /** Receives one decoded entry. */

@@ -17,7 +17,7 @@ import tracestore.storage.TagIndexEntry;
 final class InsertIndexSegment {
   static final String TABLE = "index_segments";
   static final String CQL =
-      "INSERT INTO %s.index_segments (service, bucket, segment, min_start, max_start, terms, entries)"
+      "INSERT INTO %s.index_segments (service, bucket, segment, min_start, max_start, terms, postings)"
           + " VALUES (?, ?, ?, ?, ?, ?, ?)";
 
   private final StatementContext ctx;

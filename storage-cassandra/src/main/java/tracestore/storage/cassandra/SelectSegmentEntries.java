@@ -13,9 +13,9 @@ final class SelectSegmentEntries {
   static final int MAX_IN = 100;
 
   static final String CQL =
-      "SELECT segment, entries FROM %s.index_segments WHERE service = ? AND bucket = ? AND segment IN ?";
+      "SELECT segment, postings FROM %s.index_segments WHERE service = ? AND bucket = ? AND segment IN ?";
   static final String ALL_CQL =
-      "SELECT min_start, max_start, entries FROM %s.index_segments WHERE service = ? AND bucket = ?";
+      "SELECT min_start, max_start, postings FROM %s.index_segments WHERE service = ? AND bucket = ?";
 
   private final StatementContext ctx;
   private final PreparedStatement ps;
