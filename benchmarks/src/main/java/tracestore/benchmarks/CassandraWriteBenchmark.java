@@ -51,7 +51,7 @@ import tracestore.testnode.NodeLauncher;
  *   <li>Raw ceiling: the same chunk bytes as prepared single-row {@code executeAsync} inserts into one
  *       unindexed table of the chunk table's shape, with the same in-flight bound (256).
  *   <li>Ours: {@link CassandraStorage#writer()} with every index, 256 statements in flight at most,
- *       four writes in flight.
+ *       {@code writes} writes in flight (default 8), each with 256 / writes statements in flight.
  *   <li>Amplification: rows and logical bytes (bound values) written per span, index and name rows
  *       included; then {@code nodetool flush} + {@code compact} and the bytes on disk per span.
  * </ol>
@@ -63,7 +63,8 @@ import tracestore.testnode.NodeLauncher;
  */
 public final class CassandraWriteBenchmark {
   static final int MAX_IN_FLIGHT = 256;
-  static final int CONCURRENT_WRITES = 4;
+  /** Writes in flight on our path (argument {@code writes=N}); each gets 256 / N statements in flight. */
+  static int concurrentWrites = 8;
   static final String KEYSPACE = "bench";
   static final String RAW_KEYSPACE = "bench_raw";
   static final String ALL_KEYSPACE = "bench_all";
@@ -79,6 +80,7 @@ public final class CassandraWriteBenchmark {
     for (String a : args) {
       if (a.startsWith("spans=")) spans = Integer.parseInt(a.substring(6));
       else if (a.startsWith("batchSpans=")) batchSpans = Integer.parseInt(a.substring(11));
+      else if (a.startsWith("writes=")) concurrentWrites = Integer.parseInt(a.substring(7));
       else if (a.equals("profile")) profile = true;
       else hostPort = a;
     }
@@ -243,7 +245,7 @@ public final class CassandraWriteBenchmark {
   static String rowsCounted(CqlSession session, int spans) {
     StringBuilder b = new StringBuilder();
     b.append("Rows in the tables after the last round (one pass of the measured data, written with ")
-        .append(CONCURRENT_WRITES).append(" writes in flight, so group commit merged index entries), per span:\n\n");
+        .append(concurrentWrites).append(" writes in flight, so group commit merged index entries), per span:\n\n");
     b.append("| table | rows/span (default policy) | rows/span (every key) |\n|---|---:|---:|\n");
     double[] total = new double[2];
     for (String table : List.of("chunks", "index_segments",
@@ -289,7 +291,7 @@ public final class CassandraWriteBenchmark {
         .localDatacenter(cp.localDatacenter())
         .keyspace(keyspace)
         .maxInFlight(MAX_IN_FLIGHT)
-        .perWriteWindow(MAX_IN_FLIGHT / CONCURRENT_WRITES)
+        .perWriteWindow(MAX_IN_FLIGHT / concurrentWrites)
         .build();
   }
 
@@ -384,10 +386,10 @@ public final class CassandraWriteBenchmark {
     return new Result(spans, rows, nanos, 0, cpuEnd[0] - cpu[0], cpuEnd[1] - cpu[1]);
   }
 
-  /** Every batch through the backend, four writes in flight; over-capacity answers are retried. */
+  /** Every batch through the backend, {@link #concurrentWrites} writes in flight; over-capacity answers are retried. */
   static Result ours(CassandraStorage storage, List<WriteBatch> batches, NodeLauncher node) throws Exception {
     long[] cpu = cpu(node);
-    Semaphore writes = new Semaphore(CONCURRENT_WRITES);
+    Semaphore writes = new Semaphore(concurrentWrites);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicLong retries = new AtomicLong();
     long spans = 0;
@@ -402,9 +404,9 @@ public final class CassandraWriteBenchmark {
               });
       spans += b.spanCount();
     }
-    writes.acquire(CONCURRENT_WRITES);
+    writes.acquire(concurrentWrites);
     long nanos = System.nanoTime() - start;
-    writes.release(CONCURRENT_WRITES);
+    writes.release(concurrentWrites);
     long[] cpuEnd = cpu(node);
     if (failure.get() != null) throw new IllegalStateException("write failed", failure.get());
     return new Result(spans, 0, nanos, retries.get(), cpuEnd[0] - cpu[0], cpuEnd[1] - cpu[1]);
@@ -571,7 +573,9 @@ public final class CassandraWriteBenchmark {
     b.append(String.format(Locale.ROOT,
         "Dataset: RealisticTraces seed 42, %,d spans in %,d traces (%.1f spans/trace), %,d write batches of ~%,d spans."
             + " Warm-up: two full passes of another dataset; then %d interleaved rounds, each pass into emptied tables"
-            + " on a flushed node with no compaction running or queued.%n%n", spans, traces, (double) spans / traces, measured.size(), batchSpans, ROUNDS));
+            + " on a flushed node with no compaction running or queued. Our path: %d writes in flight, %d statements in"
+            + " flight each (%d at most, the raw path's bound).%n%n", spans, traces, (double) spans / traces, measured.size(), batchSpans, ROUNDS,
+        concurrentWrites, MAX_IN_FLIGHT / concurrentWrites, MAX_IN_FLIGHT));
     b.append("| round | raw spans/s | CPU s/100k (client) | ours spans/s | CPU s/100k (client) | ratio | every key spans/s | CPU s/100k (client) | ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int i = 0; i < raws.size(); i++) {
       Result r = raws.get(i);
