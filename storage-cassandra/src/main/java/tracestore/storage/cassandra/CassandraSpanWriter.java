@@ -33,7 +33,7 @@ import tracestore.storage.WriteBatches;
  * consistency.
  */
 final class CassandraSpanWriter implements SpanWriter {
-  /** Rows per single-partition batch (postings of up to ~33 KB each, so at most a few MB). */
+  /** Rows per single-partition batch (segments of a few tens of KB each, so at most a few MB). */
   static final int MAX_ROWS_PER_BATCH = 50;
 
   private final Statements st;
@@ -111,7 +111,7 @@ final class CassandraSpanWriter implements SpanWriter {
     return new Plan(statements, indexRows.newNames());
   }
 
-  /** Index rows (postings) and the names not written lately, grouped by partition key. */
+  /** Index rows (segments) and the names not written lately, grouped by partition key. */
   Plan indexPlan(
       List<ServiceIndexEntry> serviceEntries,
       List<OperationIndexEntry> operationEntries,
