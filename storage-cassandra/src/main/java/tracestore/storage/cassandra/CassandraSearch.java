@@ -185,6 +185,7 @@ final class CassandraSearch {
         fetches,
         (row, f) -> {
           ByteBuffer entries = row.getByteBuffer(1);
+          if (entries == null) return;
           for (int i : byService.get(services.get(owner.get(f)))) {
             Predicate predicate = predicates.get(i);
             Map<TraceId, Long> found = earliest.get(i);

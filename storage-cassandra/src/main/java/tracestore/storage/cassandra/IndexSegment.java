@@ -63,8 +63,9 @@ final class IndexSegment {
     return (h ^ s.length()) * 0x100000001b3L; // the length separates ("ab", "c") from ("a", "bc")
   }
 
-  /** Whether the filter {@code terms} (sorted longs) may hold {@code hash}. */
+  /** Whether the filter {@code terms} (sorted longs) may hold {@code hash}; a missing filter may hold anything. */
   static boolean mayContain(ByteBuffer terms, long hash) {
+    if (terms == null) return true;
     int base = terms.position();
     int lo = 0;
     int hi = terms.remaining() / 8 - 1;
