@@ -51,7 +51,7 @@ import tracestore.testnode.NodeLauncher;
  *   <li>Raw ceiling: the same chunk bytes as prepared single-row {@code executeAsync} inserts into one
  *       unindexed table of the chunk table's shape, with the same in-flight bound (256).
  *   <li>Ours: {@link CassandraStorage#writer()} with every index, 256 statements in flight at most,
- *       four writes in flight.
+ *       {@code writes} writes in flight (default 8), each with 256 / writes statements in flight.
  *   <li>Amplification: rows and logical bytes (bound values) written per span, index and name rows
  *       included; then {@code nodetool flush} + {@code compact} and the bytes on disk per span.
  * </ol>
@@ -63,7 +63,8 @@ import tracestore.testnode.NodeLauncher;
  */
 public final class CassandraWriteBenchmark {
   static final int MAX_IN_FLIGHT = 256;
-  static final int CONCURRENT_WRITES = 4;
+  /** Writes in flight on our path (argument {@code writes=N}); each gets 256 / N statements in flight. */
+  static int concurrentWrites = 8;
   static final String KEYSPACE = "bench";
   static final String RAW_KEYSPACE = "bench_raw";
   static final String ALL_KEYSPACE = "bench_all";
@@ -79,6 +80,7 @@ public final class CassandraWriteBenchmark {
     for (String a : args) {
       if (a.startsWith("spans=")) spans = Integer.parseInt(a.substring(6));
       else if (a.startsWith("batchSpans=")) batchSpans = Integer.parseInt(a.substring(11));
+      else if (a.startsWith("writes=")) concurrentWrites = Integer.parseInt(a.substring(7));
       else if (a.equals("profile")) profile = true;
       else hostPort = a;
     }
@@ -132,9 +134,10 @@ public final class CassandraWriteBenchmark {
   }
 
   private static void run(ContactPoint cp, NodeLauncher node, int spans, int batchSpans) throws Exception {
-    System.out.printf("generating %,d + %,d warm-up spans in batches of %,d...%n", spans, spans / 4, batchSpans);
+    System.out.printf("generating %,d warm-up + %,d measured spans in batches of %,d...%n", spans, spans, batchSpans);
     WriteBatches indexer = WriteBatches.create(defaultPolicy());
-    List<WriteBatch> warm = batches(indexer, new RealisticTraces(7), spans / 4, batchSpans);
+    List<WriteBatch> warm = batches(indexer, new RealisticTraces(7), spans, batchSpans);
+    List<WriteBatch> warmAll = batches(WriteBatches.create(everyKeyPolicy()), new RealisticTraces(7), spans / 4, batchSpans);
     List<WriteBatch> measured = batches(indexer, new RealisticTraces(42), spans, batchSpans);
     List<WriteBatch> measuredAll = batches(WriteBatches.create(everyKeyPolicy()), new RealisticTraces(42), spans, batchSpans);
     Amplification amp = Amplification.of(measured);
@@ -160,30 +163,33 @@ public final class CassandraWriteBenchmark {
 
       try (CassandraStorage storage = storage(cp, KEYSPACE);
           CassandraStorage allStorage = storage(cp, ALL_KEYSPACE)) {
-        System.out.println("warming up both paths...");
-        raw(session, insert, warm, node);
-        ours(storage, warm, node);
-        Result rawBest = null;
-        Result oursBest = null;
-        Result allBest = null;
+        // warm-up: a full pass of another dataset through both paths (a quarter for every key), twice
+        for (int pass = 1; pass <= 2; pass++) {
+          System.out.println("warm-up pass " + pass + "...");
+          for (String ks : List.of(RAW_KEYSPACE, KEYSPACE, ALL_KEYSPACE)) truncate(session, ks);
+          raw(session, insert, warm, node);
+          ours(storage, warm, node);
+          ours(allStorage, warmAll, node);
+        }
+        List<Result> raws = new ArrayList<>();
+        List<Result> ourss = new ArrayList<>();
+        List<Result> alls = new ArrayList<>();
         for (int round = 1; round <= ROUNDS; round++) {
-          // each round writes the measured data into emptied tables, so the tables end up holding
-          // exactly one pass of it (group commit makes a rewrite's postings differ from the first)
-          truncate(session, RAW_KEYSPACE);
-          Thread.sleep(2_000);
+          // each measured pass starts from the same node state: its tables emptied, every memtable
+          // flushed and no flush or compaction running or queued; the tables end up holding exactly
+          // one pass of the data (group commit makes a rewrite's segments differ from the first)
+          settle(session, node, RAW_KEYSPACE);
           Result r = raw(session, insert, measured, node);
           System.out.printf("round %d raw ceiling: %,.0f spans/s, %.2f CPU s/100k spans (client %.2f)%n", round, r.spansPerSecond(), r.cpuSecondsPer100k(), r.clientCpuSecondsPer100k());
-          truncate(session, KEYSPACE);
-          Thread.sleep(2_000);
+          settle(session, node, KEYSPACE);
           Result o = ours(storage, measured, node);
           System.out.printf("round %d ours:        %,.0f spans/s, %.2f CPU s/100k spans (client %.2f; %d over-capacity retries)%n", round, o.spansPerSecond(), o.cpuSecondsPer100k(), o.clientCpuSecondsPer100k(), o.retries());
-          truncate(session, ALL_KEYSPACE);
-          Thread.sleep(2_000);
+          settle(session, node, ALL_KEYSPACE);
           Result a = ours(allStorage, measuredAll, node);
           System.out.printf("round %d ours, every key: %,.0f spans/s, %.2f CPU s/100k spans (client %.2f)%n", round, a.spansPerSecond(), a.cpuSecondsPer100k(), a.clientCpuSecondsPer100k());
-          rawBest = best(rawBest, r);
-          oursBest = best(oursBest, o);
-          allBest = best(allBest, a);
+          raws.add(r);
+          ourss.add(o);
+          alls.add(a);
         }
 
         String rowsCounted = rowsCounted(session, spans);
@@ -191,13 +197,37 @@ public final class CassandraWriteBenchmark {
             node == null
                 ? "(bytes at rest need the forked node: run without host:port)"
                 : atRest(node, Map.of(KEYSPACE, (long) spans, ALL_KEYSPACE, (long) spans, RAW_KEYSPACE, (long) spans));
-        String report = report(spans, batchSpans, measured, amp, ampAll, rawBest, oursBest, allBest, rowsCounted, atRest);
+        String report = report(spans, batchSpans, measured, amp, ampAll, raws, ourss, alls, rowsCounted, atRest);
         System.out.println();
         System.out.println(report);
         Path target = Files.isDirectory(Path.of("benchmarks", "target")) ? Path.of("benchmarks", "target") : Path.of("target");
         Files.createDirectories(target);
         Files.writeString(target.resolve("cassandra-report.md"), report);
       }
+    }
+  }
+
+  /**
+   * Empties {@code ks}, flushes every memtable of the node and waits until no flush or compaction is
+   * running or queued (the node's {@code system_views.thread_pools}, checked twice a second apart),
+   * so each measured pass starts from the same state and pays for no earlier pass's background work.
+   */
+  static void settle(CqlSession session, NodeLauncher node, String ks) throws InterruptedException {
+    truncate(session, ks);
+    if (node != null) node.nodetool("flush");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    int quiet = 0;
+    while (quiet < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      long busy = 0;
+      for (var row : session.execute(
+          "SELECT name, active_tasks, pending_tasks FROM system_views.thread_pools")) {
+        String name = row.getString(0).replace("_", "").toLowerCase(Locale.ROOT);
+        if (name.startsWith("compaction") || name.startsWith("memtable")) {
+          busy += ((Number) row.getObject(1)).longValue() + ((Number) row.getObject(2)).longValue();
+        }
+      }
+      quiet = busy == 0 ? quiet + 1 : 0;
     }
   }
 
@@ -215,10 +245,10 @@ public final class CassandraWriteBenchmark {
   static String rowsCounted(CqlSession session, int spans) {
     StringBuilder b = new StringBuilder();
     b.append("Rows in the tables after the last round (one pass of the measured data, written with ")
-        .append(CONCURRENT_WRITES).append(" writes in flight, so group commit merged postings), per span:\n\n");
+        .append(concurrentWrites).append(" writes in flight, so group commit merged index entries), per span:\n\n");
     b.append("| table | rows/span (default policy) | rows/span (every key) |\n|---|---:|---:|\n");
     double[] total = new double[2];
-    for (String table : List.of("chunks", "service_index", "operation_index", "service_tag_index",
+    for (String table : List.of("chunks", "index_segments",
         "service_names", "operation_names", "remote_service_names", "tag_keys", "tag_values")) {
       double[] perSpan = new double[2];
       int i = 0;
@@ -232,6 +262,26 @@ public final class CassandraWriteBenchmark {
       b.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f |%n", table, perSpan[0], perSpan[1]));
     }
     b.append(String.format(Locale.ROOT, "| **all** | **%.3f** | **%.3f** |%n%n", total[0], total[1]));
+    b.append("Logical bytes of those index segments (the bound values: key columns, ids, filter and postings), per span:\n\n");
+    b.append("| | default policy | every key |\n|---|---:|---:|\n");
+    long[] filter = new long[2];
+    long[] entries = new long[2];
+    long[] keys = new long[2];
+    int i = 0;
+    for (String ks : List.of(KEYSPACE, ALL_KEYSPACE)) {
+      for (var row : session.execute(SimpleStatement.newInstance("SELECT service, terms, postings FROM " + ks + ".index_segments")
+          .setPageSize(500).setTimeout(Duration.ofMinutes(2)))) {
+        keys[i] += row.getString(0).getBytes(StandardCharsets.UTF_8).length + 4 + 8 + 8 + 8;
+        filter[i] += row.getByteBuffer(1).remaining();
+        entries[i] += row.getByteBuffer(2).remaining();
+      }
+      i++;
+    }
+    b.append(String.format(Locale.ROOT, "| key columns, segment id, min/max start | %.1f | %.1f |%n", (double) keys[0] / spans, (double) keys[1] / spans));
+    b.append(String.format(Locale.ROOT, "| terms (filter) | %.1f | %.1f |%n", (double) filter[0] / spans, (double) filter[1] / spans));
+    b.append(String.format(Locale.ROOT, "| postings (the segment) | %.1f | %.1f |%n", (double) entries[0] / spans, (double) entries[1] / spans));
+    b.append(String.format(Locale.ROOT, "| **index_segments** | **%.1f** | **%.1f** |%n%n",
+        (double) (keys[0] + filter[0] + entries[0]) / spans, (double) (keys[1] + filter[1] + entries[1]) / spans));
     return b.toString();
   }
 
@@ -241,12 +291,20 @@ public final class CassandraWriteBenchmark {
         .localDatacenter(cp.localDatacenter())
         .keyspace(keyspace)
         .maxInFlight(MAX_IN_FLIGHT)
-        .perWriteWindow(MAX_IN_FLIGHT / CONCURRENT_WRITES)
+        .perWriteWindow(MAX_IN_FLIGHT / concurrentWrites)
         .build();
   }
 
-  static Result best(Result a, Result b) {
-    return a == null || b.spansPerSecond() > a.spansPerSecond() ? b : a;
+  /** The round of median throughput (rounds are odd in number). */
+  static Result median(List<Result> rounds) {
+    List<Result> sorted = new ArrayList<>(rounds);
+    sorted.sort(java.util.Comparator.comparingDouble(Result::spansPerSecond));
+    return sorted.get(sorted.size() / 2);
+  }
+
+  static double medianCpu(List<Result> rounds, boolean clientOnly) {
+    double[] v = rounds.stream().mapToDouble(r -> clientOnly ? r.clientCpuSecondsPer100k() : r.cpuSecondsPer100k()).sorted().toArray();
+    return v[v.length / 2];
   }
 
   static List<WriteBatch> batches(WriteBatches indexer, RealisticTraces gen, int spans, int batchSpans) {
@@ -328,10 +386,10 @@ public final class CassandraWriteBenchmark {
     return new Result(spans, rows, nanos, 0, cpuEnd[0] - cpu[0], cpuEnd[1] - cpu[1]);
   }
 
-  /** Every batch through the backend, four writes in flight; over-capacity answers are retried. */
+  /** Every batch through the backend, {@link #concurrentWrites} writes in flight; over-capacity answers are retried. */
   static Result ours(CassandraStorage storage, List<WriteBatch> batches, NodeLauncher node) throws Exception {
     long[] cpu = cpu(node);
-    Semaphore writes = new Semaphore(CONCURRENT_WRITES);
+    Semaphore writes = new Semaphore(concurrentWrites);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     AtomicLong retries = new AtomicLong();
     long spans = 0;
@@ -346,9 +404,9 @@ public final class CassandraWriteBenchmark {
               });
       spans += b.spanCount();
     }
-    writes.acquire(CONCURRENT_WRITES);
+    writes.acquire(concurrentWrites);
     long nanos = System.nanoTime() - start;
-    writes.release(CONCURRENT_WRITES);
+    writes.release(concurrentWrites);
     long[] cpuEnd = cpu(node);
     if (failure.get() != null) throw new IllegalStateException("write failed", failure.get());
     return new Result(spans, 0, nanos, retries.get(), cpuEnd[0] - cpu[0], cpuEnd[1] - cpu[1]);
@@ -382,45 +440,42 @@ public final class CassandraWriteBenchmark {
   }
 
   /**
-   * Rows and logical bytes (the bound values) per span that our write path sends: index entries are
-   * packed into postings, one row per (partition, value) per write batch, as CassandraStorage does
-   * (records of 33, 32 and 24 bytes; at most 1,000 per posting).
+   * Rows per span that one write at a time sends (no group commit): a chunk row per trace, one
+   * index segment per (service, hour) of the batch (at most 2,000 traces each), and the names not
+   * yet written; logical bytes (the bound values) of the chunks and names. The segments' bytes are
+   * measured from the table after the runs ({@link #rowsCounted}).
    */
   record Amplification(long spans, Map<String, long[]> rowsAndBytesByTable, long statements) {
     static Amplification of(List<WriteBatch> batches) {
       Map<String, long[]> t = new LinkedHashMap<>();
-      for (String table : List.of("chunks", "service_index", "operation_index", "service_tag_index", "names")) t.put(table, new long[2]);
+      for (String table : List.of("chunks", "index_segments", "names")) t.put(table, new long[2]);
       long statements = 0;
       Set<String> names = new HashSet<>();
       long spans = 0;
       for (WriteBatch b : batches) {
         spans += b.spanCount();
         for (Chunk c : b.chunks()) add(t, "chunks", 1, 16 + 8 + 8 + 8 + 4 + c.payload().length);
-        Map<String, Integer> svc = new HashMap<>();
-        Map<String, Integer> op = new HashMap<>();
-        Map<String, Integer> tag = new HashMap<>();
+        // traces per (service, hour): a segment lists at most 2,000
+        Map<String, Set<Object>> segments = new HashMap<>();
         // statements: one per chunk, one per partition key of the index rows (service, hour) and names
         Set<String> keys = new HashSet<>();
         statements += b.chunks().size();
         for (ServiceIndexEntry e : b.serviceEntries()) {
-          svc.merge(e.service() + '\0' + bucket(e.startEpochNanos()), 1, Integer::sum);
-          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          segment(segments, keys, e.service(), e.startEpochNanos(), e.traceId());
           if (names.add("s" + e.service())) {
             add(t, "names", 1, 4 + utf8(e.service()));
             keys.add("service_names");
           }
         }
         for (OperationIndexEntry e : b.operationEntries()) {
-          op.merge(e.service() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.operation(), 1, Integer::sum);
-          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          segment(segments, keys, e.service(), e.startEpochNanos(), e.traceId());
           if (names.add("o" + e.service() + '\0' + e.operation() + '\0' + e.kind())) {
             add(t, "names", 1, utf8(e.service()) + utf8(e.operation()) + utf8(e.kind().name()));
             keys.add("operation_names\0" + e.service());
           }
         }
         for (TagIndexEntry e : b.tagEntries()) {
-          tag.merge(e.service() + '\0' + e.key() + '\0' + bucket(e.startEpochNanos()) + '\0' + e.value(), 1, Integer::sum);
-          keys.add(e.service() + '\0' + bucket(e.startEpochNanos()));
+          segment(segments, keys, e.service(), e.startEpochNanos(), e.traceId());
           if (e.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY) && names.add("r" + e.service() + '\0' + e.value())) {
             add(t, "names", 1, utf8(e.service()) + utf8(e.value()));
             keys.add("remote_service_names\0" + e.service());
@@ -435,21 +490,16 @@ public final class CassandraWriteBenchmark {
             keys.add("tag_values\0" + e.key());
           }
         }
-        postings(t, "service_index", svc, 33);
-        postings(t, "operation_index", op, 32);
-        postings(t, "service_tag_index", tag, 24);
+        for (Set<Object> traces : segments.values()) add(t, "index_segments", (traces.size() + 1_999) / 2_000, 0);
         statements += keys.size();
       }
       return new Amplification(spans, t, statements);
     }
 
-    private static void postings(Map<String, long[]> t, String table, Map<String, Integer> groups, int width) {
-      for (Map.Entry<String, Integer> g : groups.entrySet()) {
-        int n = g.getValue();
-        long rows = (n + 999) / 1000;
-        // key columns (text as UTF-8, bucket int) + posting id + min/max start + the records
-        add(t, table, rows, rows * (utf8(g.getKey()) + 4 + 8 + 16) + (long) n * width);
-      }
+    private static void segment(Map<String, Set<Object>> segments, Set<String> keys, String service, long start, Object traceId) {
+      String key = service + '\0' + bucket(start);
+      segments.computeIfAbsent(key, k -> new HashSet<>()).add(traceId);
+      keys.add(key);
     }
 
     private static long bucket(long epochNanos) {
@@ -513,26 +563,42 @@ public final class CassandraWriteBenchmark {
       List<WriteBatch> measured,
       Amplification amp,
       Amplification ampAll,
-      Result raw,
-      Result ours,
-      Result all,
+      List<Result> raws,
+      List<Result> ourss,
+      List<Result> alls,
       String rowsCounted,
       String atRest) {
     StringBuilder b = new StringBuilder();
     long traces = measured.stream().mapToLong(w -> w.chunks().size()).sum();
     b.append(String.format(Locale.ROOT,
         "Dataset: RealisticTraces seed 42, %,d spans in %,d traces (%.1f spans/trace), %,d write batches of ~%,d spans."
-            + " Best of %d interleaved rounds.%n%n", spans, traces, (double) spans / traces, measured.size(), batchSpans, ROUNDS));
-    if (raw != null) {
-      b.append("| write path | spans/s | ratio | CPU s per 100k spans (node + client) | of which client |\n|---|---:|---:|---:|---:|\n");
-      b.append(String.format(Locale.ROOT, "| raw ceiling: prepared async single-row inserts of the chunk bytes into one unindexed table, 256 in flight | %,.0f | 100%% | %.2f | %.2f |%n",
-          raw.spansPerSecond(), raw.cpuSecondsPer100k(), raw.clientCpuSecondsPer100k()));
-      b.append(String.format(Locale.ROOT, "| ours: CassandraStorage.writer(), all indexes, default IndexPolicy (allow list of %d common search keys) | %,.0f | **%.0f%%** | %.2f | %.2f |%n",
-          IndexPolicy.DEFAULT_ALLOWED_KEYS.size(), ours.spansPerSecond(), 100 * ours.spansPerSecond() / raw.spansPerSecond(), ours.cpuSecondsPer100k(), ours.clientCpuSecondsPer100k()));
-      b.append(String.format(Locale.ROOT, "| ours: all indexes, every key indexed (IndexPolicy.everyKey()) | %,.0f | **%.0f%%** | %.2f | %.2f |%n%n",
-          all.spansPerSecond(), 100 * all.spansPerSecond() / raw.spansPerSecond(), all.cpuSecondsPer100k(), all.clientCpuSecondsPer100k()));
+            + " Warm-up: two full passes of another dataset; then %d interleaved rounds, each pass into emptied tables"
+            + " on a flushed node with no compaction running or queued. Our path: %d writes in flight, %d statements in"
+            + " flight each (%d at most, the raw path's bound).%n%n", spans, traces, (double) spans / traces, measured.size(), batchSpans, ROUNDS,
+        concurrentWrites, MAX_IN_FLIGHT / concurrentWrites, MAX_IN_FLIGHT));
+    b.append("| round | raw spans/s | CPU s/100k (client) | ours spans/s | CPU s/100k (client) | ratio | every key spans/s | CPU s/100k (client) | ratio |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (int i = 0; i < raws.size(); i++) {
+      Result r = raws.get(i);
+      Result o = ourss.get(i);
+      Result a = alls.get(i);
+      b.append(String.format(Locale.ROOT, "| %d | %,.0f | %.2f (%.2f) | %,.0f | %.2f (%.2f) | %.0f%% | %,.0f | %.2f (%.2f) | %.0f%% |%n", i + 1,
+          r.spansPerSecond(), r.cpuSecondsPer100k(), r.clientCpuSecondsPer100k(),
+          o.spansPerSecond(), o.cpuSecondsPer100k(), o.clientCpuSecondsPer100k(), 100 * o.spansPerSecond() / r.spansPerSecond(),
+          a.spansPerSecond(), a.cpuSecondsPer100k(), a.clientCpuSecondsPer100k(), 100 * a.spansPerSecond() / r.spansPerSecond()));
     }
-    b.append("Write amplification of one write at a time (no group commit), rows and logical bytes (the bound values) per span (index entries packed into postings per write batch):\n\n");
+    b.append('\n');
+    Result raw = median(raws);
+    Result ours = median(ourss);
+    Result all = median(alls);
+    b.append("Medians of the rounds (throughput and CPU taken separately):\n\n");
+    b.append("| write path | spans/s | ratio | CPU s per 100k spans (node + client) | of which client |\n|---|---:|---:|---:|---:|\n");
+    b.append(String.format(Locale.ROOT, "| raw ceiling: prepared async single-row inserts of the chunk bytes into one unindexed table, 256 in flight | %,.0f | 100%% | %.2f | %.2f |%n",
+        raw.spansPerSecond(), medianCpu(raws, false), medianCpu(raws, true)));
+    b.append(String.format(Locale.ROOT, "| ours: CassandraStorage.writer(), all indexes, default IndexPolicy (allow list of %d common search keys) | %,.0f | **%.0f%%** | %.2f | %.2f |%n",
+        IndexPolicy.DEFAULT_ALLOWED_KEYS.size(), ours.spansPerSecond(), 100 * ours.spansPerSecond() / raw.spansPerSecond(), medianCpu(ourss, false), medianCpu(ourss, true)));
+    b.append(String.format(Locale.ROOT, "| ours: all indexes, every key indexed (IndexPolicy.everyKey()) | %,.0f | **%.0f%%** | %.2f | %.2f |%n%n",
+        all.spansPerSecond(), 100 * all.spansPerSecond() / raw.spansPerSecond(), medianCpu(alls, false), medianCpu(alls, true)));
+    b.append("Write amplification of one write at a time (no group commit): rows per span, and logical bytes (the bound values) of chunks and names (index segment bytes: see below):\n\n");
     b.append("| table | rows/span (default policy) | bytes/span | rows/span (every key) | bytes/span |\n|---|---:|---:|---:|---:|\n");
     long[] tot = new long[4];
     for (String table : amp.rowsAndBytesByTable().keySet()) {

@@ -71,7 +71,7 @@ class CqlMigratorTest {
         .hasMessageContaining("has no tracestore schema")
         .hasMessageContaining("tracestore migrate");
 
-    assertThat(migrator.migrate()).containsExactly(1, 2, 3, 4);
+    assertThat(migrator.migrate()).containsExactly(1, 2, 3, 4, 5);
     migrator.verify();
     assertThat(migrator.migrate()).isEmpty();
     assertThat(session.execute("SELECT version, checksum FROM " + ks + ".tracestore_schema_history").all())
@@ -84,7 +84,7 @@ class CqlMigratorTest {
     TableMetadata chunks = keyspace.getTable("chunks").orElseThrow();
     assertThat(chunks.getPartitionKey()).extracting(c -> c.getName().asInternal()).containsExactly("trace_id");
     assertThat(chunks.getClusteringColumns().keySet()).extracting(c -> c.getName().asInternal()).containsExactly("chunk_id");
-    for (String table : List.of("chunks", "service_index", "operation_index", "tag_index", "service_tag_index")) {
+    for (String table : List.of("chunks", "service_index", "operation_index", "tag_index", "service_tag_index", "index_segments")) {
       Map<CqlIdentifier, Object> options = keyspace.getTable(table).orElseThrow().getOptions();
       assertThat(options.get(CqlIdentifier.fromInternal("default_time_to_live"))).as(table).isEqualTo(604800);
       assertThat(options.get(CqlIdentifier.fromInternal("compaction")).toString())
@@ -106,6 +106,10 @@ class CqlMigratorTest {
     assertThat(dictionaries.getPartitionKey()).extracting(c -> c.getName().asInternal()).containsExactly("id");
     assertThat(dictionaries.getOptions().get(CqlIdentifier.fromInternal("default_time_to_live"))).isEqualTo(0);
     assertThat((String) dictionaries.getOptions().get(CqlIdentifier.fromInternal("comment"))).isNotBlank();
+    // V005: one segment per (service, hour) per index flush, in the same partitions
+    TableMetadata segments = keyspace.getTable("index_segments").orElseThrow();
+    assertThat(segments.getPartitionKey()).extracting(c -> c.getName().asInternal()).containsExactly("service", "bucket");
+    assertThat(segments.getClusteringColumns().keySet()).extracting(c -> c.getName().asInternal()).containsExactly("segment");
   }
 
   @Test

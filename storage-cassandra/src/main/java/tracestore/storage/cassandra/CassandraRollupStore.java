@@ -36,13 +36,14 @@ final class CassandraRollupStore implements RollupStore {
   static final long DAY_NANOS = 24 * Buckets.BUCKET_NANOS;
   /** Statements in flight at once per write call. */
   static final int WINDOW = 32;
-  /** Postings fetched per page while walking the service index. */
+  /** Segments (or V003 postings) fetched per page while walking the index. */
   static final int INDEX_PAGE = 100;
 
   private final CqlSession session;
   private final Statements statements;
   private final RollupStatements rs;
   private final ChunkDictionaries dictionaries;
+  private final boolean legacyIndexes;
 
   CassandraRollupStore(Statements statements, RollupStatements rollupStatements,
       ChunkDictionaries dictionaries) {
@@ -50,6 +51,7 @@ final class CassandraRollupStore implements RollupStore {
     this.session = statements.ctx.session();
     this.statements = statements;
     this.rs = rollupStatements;
+    this.legacyIndexes = statements.selectLegacyIndexes.anyRow();
   }
 
   static long dayOf(long epochNanos) {
@@ -57,8 +59,8 @@ final class CassandraRollupStore implements RollupStore {
   }
 
   /**
-   * Walks the service index hour by hour: for each known service, the postings of the hours that
-   * overlap [from, to) name the traces; each trace's chunks are read, and a chunk is delivered when
+   * Walks the index hour by hour: for each known service, the service entries of the segments of the
+   * hours that overlap [from, to) (and V003's service postings while they exist) name the traces; each trace's chunks are read, and a chunk is delivered when
    * its earliest start lies in [from, to) and in the hour being walked, so exactly once. Memory holds
    * one hour's distinct trace ids. Costs one index read per (service, hour) plus one partition read
    * per trace, per hour; see RATIONALE.md.
@@ -76,6 +78,18 @@ final class CassandraRollupStore implements RollupStore {
     for (int hour = first; hour <= last; hour++) {
       Set<TraceId> traces = new TreeSet<>();
       for (String service : services) {
+        int bucket = hour;
+        ResultSet segments = execute(statements.selectSegmentEntries.bindAll(service, hour, INDEX_PAGE),
+            "reading the index segments of " + service + " for the raw scan");
+        for (Row p : segments) {
+          if (p.getLong(1) < fromEpochNanos || p.getLong(0) >= toEpochNanos) continue;
+          ByteBuffer blob = p.getByteBuffer(2);
+          if (blob == null) continue;
+          IndexSegment.scan(blob, bucket, IndexSegment.SERVICE, "", "", (id, start, duration, error) -> {
+            if (start >= fromEpochNanos && start < toEpochNanos) traces.add(id);
+          });
+        }
+        if (!legacyIndexes) continue;
         ResultSet postings = execute(statements.selectServiceIndex.bind(service, hour, INDEX_PAGE),
             "reading the service index of " + service + " for the raw scan");
         for (Row p : postings) {

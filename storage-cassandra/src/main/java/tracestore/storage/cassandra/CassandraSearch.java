@@ -1,9 +1,11 @@
 package tracestore.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tracestore.storage.SearchCursor;
@@ -18,10 +20,13 @@ import tracestore.storage.model.TraceId;
  * newest first, until more than {@code limit} distinct traces match.
  *
  * <ul>
- *   <li>Each predicate reads, per bucket, the rows of its partition(s) whose start lies in the range
- *       (clustering range; no ALLOW FILTERING, no secondary index) and keeps per trace the earliest
- *       start of a satisfying row. Duration and error conditions are checked in memory on rows of
- *       that one bounded partition (see RATIONALE.md).
+ *   <li>Each predicate reads, per bucket, its (service, hour) partition(s) of {@code index_segments}
+ *       (no ALLOW FILTERING, no secondary index): first the filters of every segment, then, in one
+ *       single-partition {@code IN} read, the entries of the segments whose start range overlaps the
+ *       search and whose filter may hold the predicate's term. The term is then compared exactly
+ *       and per trace the earliest start of a satisfying entry is kept. Duration and error
+ *       conditions are checked in memory on entries of that one bounded partition (see
+ *       RATIONALE.md).
  *   <li>The newest bucket reads every predicate; the one that matched the fewest rows there drives
  *       the older buckets. When the driver matches nothing in a bucket (nor in the next newer one),
  *       the other predicates are not read for it. A driver match also reads the others in the next
@@ -33,19 +38,23 @@ import tracestore.storage.model.TraceId;
  * </ul>
  */
 final class CassandraSearch {
-  /** Posting rows per page: each holds up to 1,000 entries. */
+  /** Rows per page: postings of up to 1,000 entries, or segments of up to 2,000 traces. */
   static final int PAGE_SIZE = 100;
 
   private final Statements st;
   private final boolean readLegacyTags;
+  private final boolean readLegacyIndexes;
 
   /**
    * @param readLegacyTags also read schema V001's {@code tag_index}, because it held rows written
    *     before V003 when the storage was built
+   * @param readLegacyIndexes also read schema V003's posting tables, because they held rows written
+   *     before V005 when the storage was built
    */
-  CassandraSearch(Statements st, boolean readLegacyTags) {
+  CassandraSearch(Statements st, boolean readLegacyTags, boolean readLegacyIndexes) {
     this.st = st;
     this.readLegacyTags = readLegacyTags;
+    this.readLegacyIndexes = readLegacyIndexes;
   }
 
   SearchResult search(SearchRequest r) {
@@ -97,7 +106,7 @@ final class CassandraSearch {
     return all;
   }
 
-  /** Reads bucket {@code b} of each listed predicate not read yet; returns rows matched per predicate. */
+  /** Reads bucket {@code b} of each listed predicate not read yet; returns entries matched per predicate. */
   private int[] readAll(
       List<Predicate> predicates,
       List<Integer> which,
@@ -110,18 +119,101 @@ final class CassandraSearch {
     int[] matched = new int[predicates.size()];
     long lo = Math.max(from, Buckets.start(b));
     long hi = Math.min(to, Buckets.end(b));
-    List<BoundStatement> statements = new ArrayList<>();
-    List<Integer> owner = new ArrayList<>();
+    List<BoundStatement> legacy = new ArrayList<>();
+    List<Integer> legacyOwner = new ArrayList<>();
+    Map<String, List<Integer>> byService = new LinkedHashMap<>();
     for (int i : which) {
       BitSet read = bucketsRead.get(i);
       if (read.get(newest - b)) continue;
       read.set(newest - b);
-      for (BoundStatement s : predicates.get(i).statements(st, b)) {
-        statements.add(s);
-        owner.add(i);
+      Predicate p = predicates.get(i);
+      for (BoundStatement s : p.legacyStatements(st, b, readLegacyIndexes, readLegacyTags)) {
+        legacy.add(s);
+        legacyOwner.add(i);
+      }
+      for (String service : p.services()) byService.computeIfAbsent(service, k -> new ArrayList<>()).add(i);
+    }
+    if (!legacy.isEmpty()) readLegacy(predicates, legacy, legacyOwner, lo, hi, earliest, matched);
+    if (!byService.isEmpty()) readSegments(predicates, byService, b, lo, hi, earliest, matched);
+    return matched;
+  }
+
+  /**
+   * The segments of each (service, bucket): their filters first, then the entries of those that
+   * overlap [lo, hi] and may hold a term of one of the service's predicates.
+   */
+  private void readSegments(
+      List<Predicate> predicates,
+      Map<String, List<Integer>> byService,
+      int b,
+      long lo,
+      long hi,
+      List<Map<TraceId, Long>> earliest,
+      int[] matched) {
+    List<String> services = new ArrayList<>(byService.keySet());
+    List<BoundStatement> filters = new ArrayList<>(services.size());
+    for (String s : services) filters.add(st.selectSegmentFilters.bind(s, b, PAGE_SIZE));
+    List<List<Long>> wanted = new ArrayList<>(services.size());
+    for (int k = 0; k < services.size(); k++) wanted.add(new ArrayList<>());
+    Reads.forEachRow(
+        st.ctx.session(),
+        filters,
+        (row, k) -> {
+          if (row.getLong(2) < lo || row.getLong(1) > hi) return;
+          ByteBuffer terms = row.getByteBuffer(3);
+          for (int i : byService.get(services.get(k))) {
+            if (predicates.get(i).mayMatch(terms)) {
+              wanted.get(k).add(row.getLong(0));
+              return;
+            }
+          }
+        },
+        "searching");
+    List<BoundStatement> fetches = new ArrayList<>();
+    List<Integer> owner = new ArrayList<>();
+    for (int k = 0; k < services.size(); k++) {
+      List<Long> ids = wanted.get(k);
+      for (int from = 0; from < ids.size(); from += SelectSegmentEntries.MAX_IN) {
+        List<Long> some = ids.subList(from, Math.min(ids.size(), from + SelectSegmentEntries.MAX_IN));
+        fetches.add(st.selectSegmentEntries.bind(services.get(k), b, some, PAGE_SIZE));
+        owner.add(k);
       }
     }
-    if (statements.isEmpty()) return matched;
+    if (fetches.isEmpty()) return;
+    Reads.forEachRow(
+        st.ctx.session(),
+        fetches,
+        (row, f) -> {
+          ByteBuffer entries = row.getByteBuffer(1);
+          if (entries == null) return;
+          for (int i : byService.get(services.get(owner.get(f)))) {
+            Predicate predicate = predicates.get(i);
+            Map<TraceId, Long> found = earliest.get(i);
+            IndexSegment.scan(
+                entries,
+                b,
+                predicate.kind(),
+                predicate.a(),
+                predicate.b(),
+                (id, start, duration, error) -> {
+                  if (start < lo || start > hi || !predicate.accepts(duration, error)) return;
+                  matched[i]++;
+                  found.merge(id, start, Math::min);
+                });
+          }
+        },
+        "searching");
+  }
+
+  /** Postings of the tables older schema versions wrote (V001 tag_index, V003), still read until they expire. */
+  private void readLegacy(
+      List<Predicate> predicates,
+      List<BoundStatement> statements,
+      List<Integer> owner,
+      long lo,
+      long hi,
+      List<Map<TraceId, Long>> earliest,
+      int[] matched) {
     Reads.forEachRow(
         st.ctx.session(),
         statements,
@@ -140,7 +232,6 @@ final class CassandraSearch {
               });
         },
         "searching");
-    return matched;
   }
 
   private static List<TraceHit> hits(List<Map<TraceId, Long>> earliest, int driver, SearchCursor cursor) {
@@ -168,10 +259,10 @@ final class CassandraSearch {
     long min = r.minDurationNanos();
     long max = r.maxDurationNanos();
     for (Map.Entry<String, String> tag : r.tags().entrySet()) {
-      out.add(new TagPredicate(service, tag.getKey(), tag.getValue(), readLegacyTags));
+      out.add(new TagPredicate(service, tag.getKey(), tag.getValue()));
     }
     if (!r.remoteService().isEmpty()) {
-      out.add(new TagPredicate(service, TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService(), readLegacyTags));
+      out.add(new TagPredicate(service, TagIndexEntry.REMOTE_SERVICE_KEY, r.remoteService()));
     }
     if (!r.operation().isEmpty()) out.add(new OperationPredicate(service, r.operation(), min, max));
     boolean duration = min != 0 || max != 0;
@@ -193,22 +284,68 @@ final class CassandraSearch {
     return duration >= min && (max == 0 || duration <= max);
   }
 
-  /** One AND-ed condition: the posting reads of one bucket, and a check of each entry. */
+  /**
+   * One AND-ed condition: the service(s) whose segments it reads, its term in a segment, its reads of
+   * the tables older schema versions wrote, and a check of each entry.
+   */
   private interface Predicate {
-    List<BoundStatement> statements(Statements st, int bucket);
+    List<String> services();
 
-    /** The record width of its postings (see {@link Postings}). */
+    /** The term's kind and strings, as {@link IndexSegment#scan} takes them. */
+    byte kind();
+
+    String a();
+
+    String b();
+
+    /** Whether a segment with filter {@code terms} may hold the term. */
+    boolean mayMatch(ByteBuffer terms);
+
+    /** Reads of V003's postings (when {@code v003}) and V001's tag_index (when {@code v001}). */
+    List<BoundStatement> legacyStatements(Statements st, int bucket, boolean v003, boolean v001);
+
+    /** The record width of its legacy postings (see {@link Postings}). */
     int width();
 
     boolean accepts(long duration, boolean error);
   }
 
-  private record TagPredicate(String service, String key, String value, boolean legacy) implements Predicate {
+  private record TagPredicate(String service, String key, String value, long hash) implements Predicate {
+    TagPredicate(String service, String key, String value) {
+      this(service, key, value, IndexSegment.termHash(IndexSegment.TAG, key, value));
+    }
+
     @Override
-    public List<BoundStatement> statements(Statements st, int bucket) {
-      BoundStatement current = st.selectTagIndex.bind(service, key, value, bucket, PAGE_SIZE);
-      if (!legacy) return List.of(current);
-      return List.of(current, st.selectLegacyTagIndex.bind(service, key, value, bucket, PAGE_SIZE));
+    public List<String> services() {
+      return List.of(service);
+    }
+
+    @Override
+    public byte kind() {
+      return IndexSegment.TAG;
+    }
+
+    @Override
+    public String a() {
+      return key;
+    }
+
+    @Override
+    public String b() {
+      return value;
+    }
+
+    @Override
+    public boolean mayMatch(ByteBuffer terms) {
+      return IndexSegment.mayContain(terms, hash);
+    }
+
+    @Override
+    public List<BoundStatement> legacyStatements(Statements st, int bucket, boolean v003, boolean v001) {
+      List<BoundStatement> out = new ArrayList<>(2);
+      if (v003) out.add(st.selectTagIndex.bind(service, key, value, bucket, PAGE_SIZE));
+      if (v001) out.add(st.selectLegacyTagIndex.bind(service, key, value, bucket, PAGE_SIZE));
+      return out;
     }
 
     @Override
@@ -222,10 +359,40 @@ final class CassandraSearch {
     }
   }
 
-  private record OperationPredicate(String service, String operation, long min, long max) implements Predicate {
+  private record OperationPredicate(String service, String operation, long min, long max, long hash)
+      implements Predicate {
+    OperationPredicate(String service, String operation, long min, long max) {
+      this(service, operation, min, max, IndexSegment.termHash(IndexSegment.OPERATION, operation, ""));
+    }
+
     @Override
-    public List<BoundStatement> statements(Statements st, int bucket) {
-      return List.of(st.selectOperationIndex.bind(service, operation, bucket, PAGE_SIZE));
+    public List<String> services() {
+      return List.of(service);
+    }
+
+    @Override
+    public byte kind() {
+      return IndexSegment.OPERATION;
+    }
+
+    @Override
+    public String a() {
+      return operation;
+    }
+
+    @Override
+    public String b() {
+      return "";
+    }
+
+    @Override
+    public boolean mayMatch(ByteBuffer terms) {
+      return IndexSegment.mayContain(terms, hash);
+    }
+
+    @Override
+    public List<BoundStatement> legacyStatements(Statements st, int bucket, boolean v003, boolean v001) {
+      return v003 ? List.of(st.selectOperationIndex.bind(service, operation, bucket, PAGE_SIZE)) : List.of();
     }
 
     @Override
@@ -242,7 +409,28 @@ final class CassandraSearch {
   private record ServicePredicate(List<String> services, long min, long max, boolean errorOnly)
       implements Predicate {
     @Override
-    public List<BoundStatement> statements(Statements st, int bucket) {
+    public byte kind() {
+      return IndexSegment.SERVICE;
+    }
+
+    @Override
+    public String a() {
+      return "";
+    }
+
+    @Override
+    public String b() {
+      return "";
+    }
+
+    @Override
+    public boolean mayMatch(ByteBuffer terms) {
+      return true; // every segment holds its service's entries
+    }
+
+    @Override
+    public List<BoundStatement> legacyStatements(Statements st, int bucket, boolean v003, boolean v001) {
+      if (!v003) return List.of();
       List<BoundStatement> out = new ArrayList<>(services.size());
       for (String s : services) out.add(st.selectServiceIndex.bind(s, bucket, PAGE_SIZE));
       return out;

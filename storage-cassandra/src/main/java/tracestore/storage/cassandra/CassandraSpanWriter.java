@@ -24,18 +24,16 @@ import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
 
 /**
- * Turns a batch into statements and sends them through {@link InFlight}: one insert per chunk, index
- * entries packed into postings (one row per partition and value, see {@link Postings}) and grouped
- * into unlogged batches only when they share a partition key (a batch spanning partitions would make
- * one coordinator do the work of several and is an anti-pattern), and names only when the {@link
- * NameCache} has not seen them lately. The service, operation and tag postings of one service and
- * hour share the key {@link ServiceHour}, so they are one statement, which the node applies as one
- * mutation. Index entries of concurrent writes are merged before they become rows ({@link
- * IndexGroupCommit}). The stage completes when every statement is acknowledged at the write
+ * Turns a batch into statements and sends them through {@link InFlight}: one insert per chunk, the
+ * index entries of each service and hour as one segment row ({@link IndexSegment}), and names only
+ * when the {@link NameCache} has not seen them lately; rows are grouped into unlogged batches only
+ * when they share a partition key (a batch spanning partitions would make one coordinator do the
+ * work of several and is an anti-pattern). Index entries of concurrent writes are merged before they
+ * become rows ({@link IndexGroupCommit}). The stage completes when every statement is acknowledged at the write
  * consistency.
  */
 final class CassandraSpanWriter implements SpanWriter {
-  /** Rows per single-partition batch (postings of up to ~33 KB each, so at most a few MB). */
+  /** Rows per single-partition batch (segments of a few tens of KB each, so at most a few MB). */
   static final int MAX_ROWS_PER_BATCH = 50;
 
   private final Statements st;
@@ -122,7 +120,7 @@ final class CassandraSpanWriter implements SpanWriter {
     return new Plan(statements, indexRows.newNames());
   }
 
-  /** Index rows (postings) and the names not written lately, grouped by partition key. */
+  /** Index rows (segments) and the names not written lately, grouped by partition key. */
   Plan indexPlan(
       List<ServiceIndexEntry> serviceEntries,
       List<OperationIndexEntry> operationEntries,
@@ -130,9 +128,7 @@ final class CassandraSpanWriter implements SpanWriter {
       long now) {
     List<Statement<?>> statements = new ArrayList<>();
     List<PendingRow> rows = new ArrayList<>();
-    rows.addAll(st.insertServiceIndex.rows(serviceEntries));
-    rows.addAll(st.insertOperationIndex.rows(operationEntries));
-    rows.addAll(st.insertTagIndex.rows(tagEntries));
+    rows.addAll(st.insertIndexSegment.rows(serviceEntries, operationEntries, tagEntries));
 
     // Names: distinct ones first (cheap record keys), so the cache's string keys and lock are paid
     // once per name per batch, not once per index entry.

@@ -28,7 +28,7 @@ final class CassandraTraceReader implements TraceReader {
   CassandraTraceReader(Statements st, ChunkDictionaries dictionaries) {
     this.st = st;
     this.dictionaries = dictionaries;
-    this.search = new CassandraSearch(st, st.selectLegacyTagIndex.anyRow());
+    this.search = new CassandraSearch(st, st.selectLegacyTagIndex.anyRow(), st.selectLegacyIndexes.anyRow());
   }
 
   @Override

@@ -13,9 +13,9 @@ import tracestore.storage.WriteBatch;
  * Group commit for index entries: the entries of writes that arrive while earlier index rows are
  * still being written are merged, and go out together once a flush slot frees up.
  *
- * <p>Why: the node's cost is mostly per row, and an index row is one posting per (partition, value)
- * per flush. Merging the entries of several write batches makes each posting list more traces, so
- * rows per span fall as load rises. Nothing waits on a timer: when a slot is free (always, under
+ * <p>Why: the node's cost is mostly per row and per statement, and an index row is one segment per
+ * (service, hour) per flush. Merging the entries of several write batches makes each segment hold
+ * more traces, so rows and statements per span fall as load rises. Nothing waits on a timer: when a slot is free (always, under
  * light load) a write's entries are flushed at once, so the merge costs no latency when there is
  * nothing to merge.
  *

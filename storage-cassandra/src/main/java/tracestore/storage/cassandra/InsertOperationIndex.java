@@ -9,6 +9,9 @@ import tracestore.storage.OperationIndexEntry;
 /**
  * Operation index postings: one row per (service, hour, operation) per batch, in the partition
  * (service, hour), so one batch writes all operations of a service in one single-partition batch.
+ *
+ * <p>Schema V003's layout: no longer written since V005's index segments; kept so tests can
+ * write rows of that layout and check that searches still find them.
  */
 final class InsertOperationIndex {
   static final String TABLE = "operation_index";

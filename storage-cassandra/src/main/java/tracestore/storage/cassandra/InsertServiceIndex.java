@@ -6,7 +6,12 @@ import java.util.List;
 import java.util.Map;
 import tracestore.storage.ServiceIndexEntry;
 
-/** Service index postings: one row per (service, hour) per batch, listing its traces. */
+/**
+ * Service index postings: one row per (service, hour) per batch, listing its traces.
+ *
+ * <p>Schema V003's layout: no longer written since V005's index segments; kept so tests can
+ * write rows of that layout and check that searches still find them.
+ */
 final class InsertServiceIndex {
   static final String TABLE = "service_index";
   static final String CQL =

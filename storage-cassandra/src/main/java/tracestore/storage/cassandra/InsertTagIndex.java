@@ -10,6 +10,9 @@ import tracestore.storage.TagIndexEntry;
  * Tag index postings (schema V003): one row per (service, hour, key, value) per batch, in the
  * partition (service, hour) that the service and operation postings use too, so one write batch
  * sends all index rows of a service and hour as one single-partition-key batch.
+ *
+ * <p>Schema V003's layout: no longer written since V005's index segments; kept so tests can
+ * write rows of that layout and check that searches still find them.
  */
 final class InsertTagIndex {
   static final String TABLE = "service_tag_index";

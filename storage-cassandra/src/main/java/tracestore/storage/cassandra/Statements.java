@@ -4,9 +4,7 @@ package tracestore.storage.cassandra;
 final class Statements {
   final StatementContext ctx;
   final InsertChunk insertChunk;
-  final InsertServiceIndex insertServiceIndex;
-  final InsertOperationIndex insertOperationIndex;
-  final InsertTagIndex insertTagIndex;
+  final InsertIndexSegment insertIndexSegment;
   final InsertServiceName insertServiceName;
   final InsertOperationName insertOperationName;
   final InsertRemoteServiceName insertRemoteServiceName;
@@ -17,6 +15,9 @@ final class Statements {
   final SelectOperationIndex selectOperationIndex;
   final SelectTagIndex selectTagIndex;
   final SelectLegacyTagIndex selectLegacyTagIndex;
+  final SelectSegmentFilters selectSegmentFilters;
+  final SelectSegmentEntries selectSegmentEntries;
+  final SelectLegacyIndexes selectLegacyIndexes;
   final SelectServiceNames selectServiceNames;
   final SelectOperationNames selectOperationNames;
   final SelectRemoteServiceNames selectRemoteServiceNames;
@@ -29,9 +30,7 @@ final class Statements {
   Statements(StatementContext ctx) {
     this.ctx = ctx;
     insertChunk = new InsertChunk(ctx);
-    insertServiceIndex = new InsertServiceIndex(ctx);
-    insertOperationIndex = new InsertOperationIndex(ctx);
-    insertTagIndex = new InsertTagIndex(ctx);
+    insertIndexSegment = new InsertIndexSegment(ctx);
     insertServiceName = new InsertServiceName(ctx);
     insertOperationName = new InsertOperationName(ctx);
     insertRemoteServiceName = new InsertRemoteServiceName(ctx);
@@ -42,6 +41,9 @@ final class Statements {
     selectOperationIndex = new SelectOperationIndex(ctx);
     selectTagIndex = new SelectTagIndex(ctx);
     selectLegacyTagIndex = new SelectLegacyTagIndex(ctx);
+    selectSegmentFilters = new SelectSegmentFilters(ctx);
+    selectSegmentEntries = new SelectSegmentEntries(ctx);
+    selectLegacyIndexes = new SelectLegacyIndexes(ctx);
     selectServiceNames = new SelectServiceNames(ctx);
     selectOperationNames = new SelectOperationNames(ctx);
     selectRemoteServiceNames = new SelectRemoteServiceNames(ctx);

@@ -13,7 +13,7 @@ import tracestore.testnode.TestKeyspace;
 final class TestSessions {
   static final List<String> TABLES =
       List.of(
-          "chunks", "service_index", "operation_index", "tag_index", "service_tag_index", "service_names", "operation_names",
+          "chunks", "service_index", "operation_index", "tag_index", "service_tag_index", "index_segments", "service_names", "operation_names",
           "remote_service_names", "tag_keys", "tag_values", "chunk_dictionaries");
 
   private TestSessions() {}
