@@ -75,7 +75,7 @@ class CqlMigratorTest {
     migrator.verify();
     assertThat(migrator.migrate()).isEmpty();
     assertThat(session.execute("SELECT version, checksum FROM " + ks + ".tracestore_schema_history").all())
-        .hasSize(4);
+        .hasSize(5);
 
     var keyspace = session.getMetadata().getKeyspace(ks).orElseThrow();
     assertThat(keyspace.getReplication())
