@@ -113,4 +113,16 @@ public final class TestObjects {
         .scope("io.opentelemetry.okhttp", "1.2.3")
         .build();
   }
+
+  /**
+   * A dictionary of random bytes under a random non-zero id, for storage-level tests of how backends
+   * store and load dictionaries (it does not decode; chunks that really use one come from the codec).
+   */
+  public static tracestore.storage.ChunkDictionary randomDictionary() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    byte[] payload = new byte[64 + r.nextInt(512)];
+    r.nextBytes(payload);
+    long id = r.nextLong();
+    return new tracestore.storage.ChunkDictionary(id == 0 ? 1 : id, payload);
+  }
 }

@@ -12,7 +12,6 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tracestore.schema.CqlMigrator;
 import tracestore.storage.ChunkDictionary;
+import tracestore.storage.contract.TestObjects;
 import tracestore.storage.IndexPolicy;
 import tracestore.storage.StorageException;
 import tracestore.storage.WriteBatch;
@@ -56,11 +56,7 @@ class CassandraDictionaryTest {
   }
 
   static ChunkDictionary dictionary() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    byte[] payload = new byte[64 + r.nextInt(512)];
-    r.nextBytes(payload);
-    long id = r.nextLong();
-    return new ChunkDictionary(id == 0 ? 1 : id, payload);
+    return TestObjects.randomDictionary();
   }
 
   static List<Span> trace() {

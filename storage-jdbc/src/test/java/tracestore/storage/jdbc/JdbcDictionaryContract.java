@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -51,11 +50,7 @@ abstract class JdbcDictionaryContract {
   }
 
   static ChunkDictionary dictionary() {
-    ThreadLocalRandom r = ThreadLocalRandom.current();
-    byte[] payload = new byte[64 + r.nextInt(512)];
-    r.nextBytes(payload);
-    long id = r.nextLong();
-    return new ChunkDictionary(id == 0 ? 1 : id, payload);
+    return TestObjects.randomDictionary();
   }
 
   static Span span(long start) {
