@@ -21,10 +21,10 @@ interface IndexRows {
     RowInsert<ServiceIndexEntry> s = Inserts.serviceIndex(d);
     RowInsert<OperationIndexEntry> o = Inserts.operationIndex(d);
     RowInsert<TagIndexEntry> t = Inserts.tagIndex(d);
-    if (d.partitioned()) { // PostgreSQL's layout: one trace_index row per (trace, service)
-      RowInsert<TraceRows.Row> rows = Inserts.traceIndex();
+    if (d.partitioned()) { // PostgreSQL's layout: one trace_index row per (service, batch)
+      RowInsert<BatchRows.Row> rows = Inserts.traceIndex();
       return (c, service, operation, tag) ->
-          rows.insertAll(c, d, TraceRows.of(service, operation, tag));
+          rows.insertAll(c, d, BatchRows.of(TraceRows.of(service, operation, tag)));
     }
     return (c, service, operation, tag) -> {
       s.insertAll(c, d, service);
