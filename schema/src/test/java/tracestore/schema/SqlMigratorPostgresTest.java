@@ -40,9 +40,9 @@ class SqlMigratorPostgresTest {
 
     SqlMigrator.Result first = m.migrate();
     // V001 initial, V002 exemplars, V003 trace_index, V004 payload storage, V005 chunk_dictionaries,
-    // V006 chunk TOAST target
-    assertThat(first.applied()).isEqualTo(6);
-    assertThat(first.toVersion()).contains("006");
+    // V006 chunk TOAST target, V007 trace_index per (service, batch)
+    assertThat(first.applied()).isEqualTo(7);
+    assertThat(first.toVersion()).contains("007");
     assertThat(m.migrate().applied()).isZero();
     m.verify();
     assertThat(m.databaseVersion()).contains(m.latestVersion());
@@ -50,7 +50,7 @@ class SqlMigratorPostgresTest {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT version, checksum, success FROM " + SCHEMA + '.'
             + SqlMigrator.HISTORY_TABLE + " WHERE version IS NOT NULL ORDER BY version")) {
-      for (String version : new String[] {"001", "002", "003", "004", "005", "006"}) {
+      for (String version : new String[] {"001", "002", "003", "004", "005", "006", "007"}) {
         assertThat(rs.next()).isTrue();
         assertThat(rs.getString(1)).isEqualTo(version);
         assertThat(rs.getObject(2)).isNotNull();

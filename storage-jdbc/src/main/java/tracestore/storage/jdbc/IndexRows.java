@@ -22,8 +22,9 @@ interface IndexRows {
    */
   static IndexRows inserts(Dialect d) {
     if (!d.partitioned()) return new SqliteTraceRows(); // SQLite: its own trace_index and FTS
-    RowInsert<TraceRows.Row> rows = Inserts.traceIndex(); // PostgreSQL's comparator
+    // PostgreSQL's comparator: one trace_index row per (service, batch)
+    RowInsert<BatchRows.Row> rows = Inserts.traceIndex();
     return (c, service, operation, tag) ->
-        rows.insertAll(c, d, TraceRows.of(service, operation, tag));
+        rows.insertAll(c, d, BatchRows.of(TraceRows.of(service, operation, tag)));
   }
 }

@@ -34,30 +34,38 @@ final class Inserts {
   /** Which chunks were new: the returned trace ids. */
   static final String RETURNING_TRACE_ID = " RETURNING trace_id";
 
-  /** PostgreSQL's {@code trace_index} rows ({@link TraceRows}), the arrays as JDBC arrays. */
-  static RowInsert<TraceRows.Row> traceIndex() {
-    return new RowInsert<>("trace_index (service, start_ns, trace_id, duration_ns, error, terms,"
-        + " term_offsets, op_durations)", 8, "") {
+  /** PostgreSQL's {@code trace_index} rows ({@link BatchRows}), the arrays as JDBC arrays. */
+  static RowInsert<BatchRows.Row> traceIndex() {
+    return new RowInsert<>("trace_index (service, start_ns, trace_ids, part_offsets, durations,"
+        + " errors, terms, term_parts, term_offsets, op_durations)", 10, "") {
       @Override
-      int bind(Dialect d, PreparedStatement ps, int i, TraceRows.Row r) throws SQLException {
+      int bind(Dialect d, PreparedStatement ps, int i, BatchRows.Row r) throws SQLException {
         d.setText(ps, i++, r.service());
         ps.setLong(i++, r.startEpochNanos());
-        d.bindTraceId(ps, i++, r.traceId());
-        if (r.hasService()) {
-          ps.setLong(i++, r.durationNanos());
-          ps.setBoolean(i++, r.error());
-        } else {
-          ps.setNull(i++, java.sql.Types.BIGINT);
-          ps.setNull(i++, java.sql.Types.BOOLEAN);
-        }
         java.sql.Connection c = ps.getConnection();
-        ps.setArray(i++, c.createArrayOf("int8", java.util.Arrays.stream(r.terms()).boxed().toArray()));
-        ps.setArray(i++, c.createArrayOf("int4", java.util.Arrays.stream(r.offsets()).boxed().toArray()));
-        ps.setArray(i++, c.createArrayOf("int8",
-            java.util.Arrays.stream(r.opDurations()).boxed().toArray()));
+        Object[] ids = new Object[r.traceIds().length];
+        for (int k = 0; k < ids.length; k++) ids[k] = new java.util.UUID(r.traceIds()[k].high(), r.traceIds()[k].low());
+        ps.setArray(i++, c.createArrayOf("uuid", ids));
+        ps.setArray(i++, ints(c, r.partOffsets()));
+        ps.setArray(i++, longs(c, r.durations()));
+        Object[] errors = new Object[r.errors().length];
+        for (int k = 0; k < errors.length; k++) errors[k] = r.errors()[k];
+        ps.setArray(i++, c.createArrayOf("bool", errors));
+        ps.setArray(i++, longs(c, r.terms()));
+        ps.setArray(i++, ints(c, r.termParts()));
+        ps.setArray(i++, ints(c, r.termOffsets()));
+        ps.setArray(i++, longs(c, r.opDurations()));
         return i;
       }
     };
+  }
+
+  private static java.sql.Array longs(java.sql.Connection c, long[] v) throws SQLException {
+    return c.createArrayOf("int8", java.util.Arrays.stream(v).boxed().toArray());
+  }
+
+  private static java.sql.Array ints(java.sql.Connection c, int[] v) throws SQLException {
+    return c.createArrayOf("int4", java.util.Arrays.stream(v).boxed().toArray());
   }
 
   /** A name row: up to three text parts and an optional kind, per {@link Name.Type}. */

@@ -83,11 +83,17 @@ final class Partitions {
    * row and b-tree insert per chunk, both on write and on read (BENCHMARKS.md). PostgreSQL 15 takes
    * no storage parameters on a partitioned table, so each partition gets it; V006 sets it on the
    * partitions that already existed.
+   *
+   * <p>{@code trace_index} partitions (V007) take the same target: its rows (one per service and
+   * batch, about 1.6 kB on average) would otherwise be pglz-compressed, and the larger ones moved
+   * to TOAST, above about 2 kB. Inline rows cost about 0.4 PostgreSQL CPU-s per million spans less
+   * to write, for about 25 bytes per span more at rest (BENCHMARKS.md); V007 creates its
+   * partitions with it.
    */
   static final int CHUNK_TOAST_TUPLE_TARGET = 8160;
 
   private static String storageParameters(String table) {
-    return table.equals("chunks") ? " WITH (toast_tuple_target = " + CHUNK_TOAST_TUPLE_TARGET + ')' : "";
+    return " WITH (toast_tuple_target = " + CHUNK_TOAST_TUPLE_TARGET + ')'; // both tables, above
   }
 
   /** Creates today's partitions and those of the next {@code daysAhead} days (UTC). */

@@ -4,16 +4,20 @@ import java.util.List;
 
 /**
  * PostgreSQL's search subqueries ({@link Dialect#operationPredicate} and friends) over {@code
- * trace_index} ({@link TraceRows}).
+ * trace_index} (V007, {@link BatchRows}: one row per service and batch, holding parts of several
+ * traces).
  *
- * <p>Service entries are the rows' own columns and start at the row's start, so a service
- * predicate is a plain range over (service, start_ns). An operation or tag predicate finds the
- * rows of the service holding the term ({@code terms @> ARRAY[hash]}: the GIN index, or the
- * (service, start_ns) b-tree with the containment as a filter, whichever the planner estimates
- * cheaper for that term) among rows starting up to {@link TraceRows#MAX_SPREAD_NANOS} before the
- * range, then finds the element in the row ({@code array_position}) to check its own start (and
- * duration) exactly. Operation elements are the first {@code cardinality(op_durations)}
- * of {@code terms}, tag elements the rest.
+ * <p>Each subquery finds the candidate rows (of the service, starting from {@link
+ * BatchRows#LOOKBACK_NANOS} before the range to its end: the (service, start_ns) b-tree, or for an
+ * operation or tag the GIN over {@code terms} when the planner estimates the term rare), then
+ * unnests only what matches and checks every entry exactly: a service predicate each part's service
+ * entry (its own start, duration and error), an operation or tag predicate each position of the
+ * term in the row ({@code array_positions}: a row holds a term once per part at most), with the
+ * element's own start, kind (operations are the first {@code cardinality(op_durations)} elements)
+ * and, for operations, duration. The trace is the element's part's ({@code term_parts}).
+ *
+ * <p>Each subquery ends in {@code WHERE true GROUP BY trace_id} over a derived table, so {@link
+ * SearchQuery}'s trace filter can narrow it to one trace by name.
  */
 final class TraceIndexQueries {
   private TraceIndexQueries() {}
@@ -39,16 +43,14 @@ final class TraceIndexQueries {
         from, to);
   }
 
-  /**
-   * The element: its position in the row ({@code array_position}, exact because a row holds each
-   * term once), of the kind, starting in range.
-   */
+  /** The term's positions in the row, of the kind, starting in range. */
   private static StringBuilder element(List<Object> p, long hash, long from, long to, String kind) {
     p.add(hash);
     p.add(from);
     p.add(to);
-    return new StringBuilder(512).append("SELECT trace_id, min(r.start_ns + r.term_offsets[u.i]) AS ts"
-        + " FROM trace_index r CROSS JOIN LATERAL (SELECT array_position(r.terms, ?) AS i) u"
+    return new StringBuilder(640).append("SELECT trace_id, min(ts) AS ts FROM (SELECT"
+        + " r.trace_ids[r.term_parts[u.i]] AS trace_id, r.start_ns + r.term_offsets[u.i] AS ts"
+        + " FROM trace_index r CROSS JOIN LATERAL unnest(array_positions(r.terms, ?::bigint)) AS u(i)"
         + " WHERE r.start_ns + r.term_offsets[u.i] >= ? AND r.start_ns + r.term_offsets[u.i] <= ?"
         + " AND ").append(kind);
   }
@@ -57,27 +59,43 @@ final class TraceIndexQueries {
   private static String rows(StringBuilder q, List<Object> p, String service, long hash, long from,
       long to) {
     q.append(" AND r.service = ? AND r.terms @> ARRAY[?]::bigint[]"
-        + " AND r.start_ns >= ? AND r.start_ns <= ? GROUP BY trace_id");
+        + " AND r.start_ns >= ? AND r.start_ns <= ?) e WHERE true GROUP BY trace_id");
     p.add(service);
     p.add(hash);
-    p.add(from >= Long.MIN_VALUE + TraceRows.MAX_SPREAD_NANOS
-        ? from - TraceRows.MAX_SPREAD_NANOS : Long.MIN_VALUE);
+    p.add(lookback(from));
     p.add(to);
     return q.toString();
   }
 
+  private static long lookback(long from) {
+    return from >= Long.MIN_VALUE + BatchRows.LOOKBACK_NANOS
+        ? from - BatchRows.LOOKBACK_NANOS : Long.MIN_VALUE;
+  }
+
   static String service(List<Object> p, String service, long from, long to, long minDuration,
       long maxDuration, boolean errorOnly) {
-    StringBuilder q = new StringBuilder("SELECT trace_id, min(start_ns) AS ts FROM trace_index WHERE ");
+    StringBuilder q = new StringBuilder(512).append("SELECT trace_id, min(ts) AS ts FROM (SELECT"
+        + " r.trace_ids[k] AS trace_id, r.start_ns + r.part_offsets[k] AS ts FROM trace_index r"
+        + " CROSS JOIN LATERAL generate_subscripts(r.trace_ids, 1) AS k WHERE ");
     if (!service.isEmpty()) {
-      q.append("service = ? AND ");
+      q.append("r.service = ? AND ");
       p.add(service);
     }
-    q.append("start_ns >= ? AND start_ns <= ? AND duration_ns IS NOT NULL");
+    q.append("r.start_ns >= ? AND r.start_ns <= ? AND r.durations[k] >= 0"
+        + " AND r.start_ns + r.part_offsets[k] >= ? AND r.start_ns + r.part_offsets[k] <= ?");
+    p.add(lookback(from));
+    p.add(to);
     p.add(from);
     p.add(to);
-    TableIndexQueries.duration(q, p, minDuration, maxDuration);
-    if (errorOnly) q.append(" AND error");
-    return q.append(" GROUP BY trace_id").toString();
+    if (minDuration != 0) {
+      q.append(" AND r.durations[k] >= ?");
+      p.add(minDuration);
+    }
+    if (maxDuration != 0) {
+      q.append(" AND r.durations[k] <= ?");
+      p.add(maxDuration);
+    }
+    if (errorOnly) q.append(" AND r.errors[k]");
+    return q.append(") e WHERE true GROUP BY trace_id").toString();
   }
 }

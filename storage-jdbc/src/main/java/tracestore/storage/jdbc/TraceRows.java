@@ -11,10 +11,10 @@ import tracestore.storage.TagIndexEntry;
 import tracestore.storage.model.TraceId;
 
 /**
- * PostgreSQL's index layout ({@code trace_index}): the service, operation and tag entries of one
- * batch folded into one row per (trace, service), instead of one row per entry in three tables.
- * Rows per span, not the indexes or the protocol, bounded the write path (BENCHMARKS.md): this
- * takes it from about 2.1 index rows per span to about 0.3.
+ * The parts of PostgreSQL's {@code trace_index} rows: the service, operation and tag entries of
+ * one batch folded into one part per (trace, service), instead of one row per entry in three
+ * tables. V003 stored each part as a row (about 0.3 per span against 2.1); V007 stores all parts
+ * of a service in a batch in one row ({@link BatchRows}). "Row" below means a part.
  *
  * <p>A row holds at most one service entry, which then starts the row ({@code start_ns}); its
  * operation and tag entries are parallel arrays (hash, start offset from the row, and for

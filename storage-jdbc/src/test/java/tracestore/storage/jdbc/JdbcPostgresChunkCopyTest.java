@@ -73,10 +73,15 @@ class JdbcPostgresChunkCopyTest {
     return WriteBatches.create(IndexPolicy.everyKey()).toBatch(List.of(spans));
   }
 
+  /** Chunk rows, or index parts (trace_index holds a trace id per part), of one trace. */
   long count(String table, TraceId id) throws SQLException {
+    String uuid = "'" + id.toHex().replaceAll("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5")
+        + "'::uuid";
+    String sql = table.equals("trace_index")
+        ? "SELECT count(*) FROM trace_index, unnest(trace_ids) t WHERE t = " + uuid
+        : "SELECT count(*) FROM " + table + " WHERE trace_id = " + uuid;
     try (Connection c = db.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table + " WHERE trace_id = '"
-            + id.toHex().replaceAll("(.{8})(.{4})(.{4})(.{4})(.{12})", "$1-$2-$3-$4-$5") + "'")) {
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }

@@ -19,7 +19,7 @@ import tracestore.storage.model.TraceId;
 
 /**
  * Searches and trace reads use the indexes, never a sequential scan: loads 100,000 rows into each
- * raw table (chunks, trace_index) of today's partition (200 services, 50 operations each, 1,000
+ * raw table (chunks; trace_index's parts) of today's partition (200 services, 50 operations each, 1,000
  * tag values), enough that a sequential scan is far more expensive, then checks the EXPLAIN of the
  * exact SQL the reader runs, with real bound values, for every search shape.
  */
@@ -39,15 +39,25 @@ class JdbcPostgresPlanTest {
     try (Connection c = storage.writeDataSource().getConnection(); Statement s = c.createStatement()) {
       s.execute("INSERT INTO chunks SELECT md5(i::text)::uuid, i, " + t + ", " + t + " + 1000, 1,"
           + " decode(md5(i::text), 'hex') FROM generate_series(1::bigint, " + ROWS + ") i");
-      // One trace_index row per trace: its service entry, one operation (50 per service) and two
-      // tags (1,000 values per service, 600 remote services), hashed as the real terms are not:
-      // a plan is chosen from statistics, matches or not.
-      s.execute("INSERT INTO trace_index SELECT 'svc-' || (i % 200), " + t + ", md5(i::text)::uuid,"
-          + " i % 1000 * 1000000, i % 7 = 0,"
-          + " ARRAY[hashtextextended('svc-' || (i % 200) || 'op-' || (i % 50), 0),"
-          + " hashtextextended('svc-' || (i % 200) || '=' || (i % 1000), 0),"
-          + " hashtextextended('peer-' || (i % 600), 0)], ARRAY[0, i % 1000, i % 5000],"
-          + " ARRAY[i % 1000 * 1000000] FROM generate_series(1::bigint, " + ROWS + ") i");
+      // One trace_index row per 10 traces (service, batch), each trace a part with its service
+      // entry, one operation (50 per service) and two tags (1,000 values per service, 600 remote
+      // services), hashed as the real terms are not: a plan is chosen from statistics, matches or
+      // not. 10,000 rows, 100,000 parts 20 ms apart in a row.
+      String part = "(i - g * 10) * 20000000"; // a part's offset in its row
+      String agg = " ORDER BY i)";
+      s.execute("INSERT INTO trace_index SELECT 'svc-' || (g % 200), " + dayStart + " + g * 10 * "
+          + step + ", array_agg(md5(i::text)::uuid" + agg + ", array_agg(" + part + agg
+          + ", array_agg(i % 1000 * 1000000" + agg + ", array_agg(i % 7 = 0" + agg
+          + ", array_agg(hashtextextended('svc-' || (g % 200) || 'op-' || (i % 50), 0)" + agg
+          + " || array_agg(hashtextextended('svc-' || (g % 200) || '=' || (i % 1000), 0)" + agg
+          + " || array_agg(hashtextextended('peer-' || (i % 600), 0)" + agg
+          + ", array_agg(i - g * 10 + 1" + agg + " || array_agg(i - g * 10 + 1" + agg
+          + " || array_agg(i - g * 10 + 1" + agg
+          + ", array_agg(" + part + agg + " || array_agg(" + part + " + i % 1000" + agg
+          + " || array_agg(" + part + " + i % 5000" + agg
+          + ", array_agg(i % 1000 * 1000000" + agg
+          + " FROM (SELECT i, i / 10 AS g FROM generate_series(1::bigint, " + ROWS + ") i) x"
+          + " GROUP BY g");
       s.execute("VACUUM ANALYZE chunks, trace_index");
     }
   }
