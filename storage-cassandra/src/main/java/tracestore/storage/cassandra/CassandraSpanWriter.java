@@ -6,7 +6,9 @@ import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +24,7 @@ import tracestore.storage.SpanWriter;
 import tracestore.storage.TagIndexEntry;
 import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
+import tracestore.storage.model.SpanKind;
 
 /**
  * Turns a batch into statements and sends them through {@link InFlight}: one insert per chunk, the
@@ -130,40 +133,54 @@ final class CassandraSpanWriter implements SpanWriter {
     List<PendingRow> rows = new ArrayList<>();
     rows.addAll(st.insertIndexSegment.rows(serviceEntries, operationEntries, tagEntries));
 
-    // Names: distinct ones first (cheap record keys), so the cache's string keys and lock are paid
-    // once per name per batch, not once per index entry.
-    Set<String> services = new LinkedHashSet<>();
-    for (ServiceIndexEntry e : serviceEntries) services.add(e.service());
-    Set<OperationName> operations = new LinkedHashSet<>();
-    for (OperationIndexEntry e : operationEntries) {
-      operations.add(new OperationName(e.service(), e.operation(), e.kind().name()));
-    }
-    Set<TagName> tags = new LinkedHashSet<>();
-    for (TagIndexEntry e : tagEntries) tags.add(new TagName(e.service(), e.key(), e.value(), e.listed()));
-
+    // Names: each distinct name is checked once per flush, when first seen; the lookups go through
+    // nested maps of the entries' own strings, so a name seen before costs no allocation.
     Map<String, PendingRow> newNames = new LinkedHashMap<>();
-    for (String s : services) name(newNames, now, "s\0" + s, () -> st.insertServiceName.row(s));
-    for (OperationName o : operations) {
-      name(newNames, now, "o\0" + o.service() + '\0' + o.operation() + '\0' + o.kind(),
-          () -> st.insertOperationName.row(o.service(), o.operation(), o.kind()));
+    Set<String> services = new HashSet<>();
+    for (ServiceIndexEntry e : serviceEntries) {
+      String s = e.service();
+      if (services.add(s)) name(newNames, now, "s\0" + s, () -> st.insertServiceName.row(s));
     }
-    for (TagName t : tags) {
-      if (t.key().equals(TagIndexEntry.REMOTE_SERVICE_KEY)) {
-        name(newNames, now, "r\0" + t.service() + '\0' + t.value(),
-            () -> st.insertRemoteServiceName.row(t.service(), t.value()));
+    Map<String, Map<String, Set<SpanKind>>> operations = new HashMap<>();
+    for (OperationIndexEntry e : operationEntries) {
+      Map<String, Set<SpanKind>> ofService = operations.get(e.service());
+      if (ofService == null) operations.put(e.service(), ofService = new HashMap<>());
+      Set<SpanKind> kinds = ofService.get(e.operation());
+      if (kinds == null) ofService.put(e.operation(), kinds = EnumSet.noneOf(SpanKind.class));
+      if (!kinds.add(e.kind())) continue;
+      String service = e.service();
+      String operation = e.operation();
+      String kind = e.kind().name();
+      name(newNames, now, "o\0" + service + '\0' + operation + '\0' + kind,
+          () -> st.insertOperationName.row(service, operation, kind));
+    }
+    Map<String, Set<String>> remotes = new HashMap<>(); // service, then remote service
+    Map<String, Set<String>> listed = new HashMap<>(); // key, then value
+    for (TagIndexEntry e : tagEntries) {
+      String key = e.key();
+      String value = e.value();
+      if (key.equals(TagIndexEntry.REMOTE_SERVICE_KEY)) {
+        Set<String> ofService = remotes.get(e.service());
+        if (ofService == null) remotes.put(e.service(), ofService = new HashSet<>());
+        String service = e.service();
+        if (ofService.add(value)) {
+          name(newNames, now, "r\0" + service + '\0' + value, () -> st.insertRemoteServiceName.row(service, value));
+        }
       }
-      if (!t.listed()) continue; // past the cardinality guard: searchable, not offered for autocomplete
-      name(newNames, now, "k\0" + t.key(), () -> st.insertTagKey.row(t.key()));
-      name(newNames, now, "v\0" + t.key() + '\0' + t.value(), () -> st.insertTagValue.row(t.key(), t.value()));
+      if (!e.listed()) continue; // past the cardinality guard: searchable, not offered for autocomplete
+      Set<String> values = listed.get(key);
+      if (values == null) {
+        listed.put(key, values = new HashSet<>());
+        name(newNames, now, "k\0" + key, () -> st.insertTagKey.row(key));
+      }
+      if (values.add(value)) {
+        name(newNames, now, "v\0" + key + '\0' + value, () -> st.insertTagValue.row(key, value));
+      }
     }
     rows.addAll(newNames.values());
     statements.addAll(groupByPartition(rows, st));
     return new Plan(statements, List.copyOf(newNames.keySet()));
   }
-
-  private record OperationName(String service, String operation, String kind) {}
-
-  private record TagName(String service, String key, String value, boolean listed) {}
 
   private void name(Map<String, PendingRow> out, long now, String key, Supplier<PendingRow> row) {
     if (!out.containsKey(key) && !names.isFresh(key, now)) out.put(key, row.get());

@@ -25,8 +25,9 @@ import tracestore.storage.OverCapacityException;
  * maxWaiting} writes wait at once, beyond that the write fails at once. So memory and the node's
  * queue stay bounded, and ingest learns of overload as a retryable 429/503.
  *
- * <p>Driver callbacks only hand the completion to {@code executor} (ours, bounded); nothing runs or
- * blocks on the driver's I/O threads.
+ * <p>A driver callback only counts the acknowledgement and sends the write's next statement (both
+ * non-blocking); when the write's last statement is acknowledged it hands the completion to {@code
+ * executor} (ours, bounded), so continuations never run or block on the driver's I/O threads.
  */
 final class InFlight {
   private final CqlSession session;
@@ -143,32 +144,37 @@ final class InFlight {
       if (failure.get() != null) {
         // stop sending: whatever no one has taken yet is never sent, accounted for exactly once
         int from = next.getAndSet(size);
-        if (from < size && outstanding.addAndGet(from - size) == 0) finish();
+        if (from < size && outstanding.addAndGet(from - size) == 0) handOffFinish();
         return;
       }
       int i = next.getAndIncrement();
       if (i >= size) return;
       try {
-        session.executeAsync(statements.get(i)).whenComplete((rs, err) -> handOff(err));
+        session.executeAsync(statements.get(i)).whenComplete((rs, err) -> completed(err));
       } catch (RuntimeException e) { // a closed session may throw instead of failing the stage
-        handOff(e);
+        completed(e);
       }
     }
 
-    private void handOff(Throwable err) {
-      try {
-        executor.execute(() -> completed(err));
-      } catch (RejectedExecutionException e) {
-        completed(err); // our pool is shutting down: finish here, it is quick and never blocks
-      }
-    }
-
+    /**
+     * Runs on the driver's I/O thread: only counting and sending the next statement (non-blocking),
+     * so a write costs no thread hand-off per statement. Completing the stage is handed off.
+     */
     private void completed(Throwable err) {
       if (err != null) failure.compareAndSet(null, err);
       if (outstanding.decrementAndGet() == 0) {
-        finish();
+        handOffFinish();
       } else {
         sendNext();
+      }
+    }
+
+    /** Once per write: the stage's continuations (index flushes, the caller's) run on our executor. */
+    private void handOffFinish() {
+      try {
+        executor.execute(this::finish);
+      } catch (RejectedExecutionException e) {
+        finish(); // our pool is shutting down: finish here, it is quick and never blocks
       }
     }
 

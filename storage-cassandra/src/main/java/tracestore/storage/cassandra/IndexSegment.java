@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tracestore.storage.model.TraceId;
@@ -83,17 +82,52 @@ final class IndexSegment {
    * Collects the entries of one (service, hour) of a flush; {@link #build()} splits them into
    * segments of at most {@link #MAX_TRACES} traces (a trace's entries stay in one segment). The same
    * entries in the same order always give the same bytes, so a replayed flush overwrites its rows.
+   *
+   * <p>Hot path (one call per index entry): nothing is allocated when the trace and term were seen
+   * before. The last trace is remembered (a trace's entries tend to be adjacent), and terms are
+   * found by their strings in nested maps rather than through a composite key object.
    */
   static final class Builder {
+    private final String service;
+    private final int bucket;
     private final long hourStart;
     private final Map<TraceId, int[]> traceSlots = new HashMap<>(); // {segment, ordinal}
     private final List<Part> parts = new ArrayList<>();
+    private TraceId lastTrace;
+    private int[] lastSlot;
 
     Builder(int bucket) {
+      this("", bucket);
+    }
+
+    Builder(String service, int bucket) {
+      this.service = service;
+      this.bucket = bucket;
       this.hourStart = Buckets.start(bucket);
     }
 
+    String service() {
+      return service;
+    }
+
+    int bucket() {
+      return bucket;
+    }
+
     void add(byte kind, String a, String b, TraceId traceId, long start, long duration, boolean error) {
+      int[] slot = slot(traceId);
+      Part part = parts.get(slot[0]);
+      Bytes body = part.term(kind, a, b);
+      body.count++;
+      body.varint(slot[1]).varint(start - hourStart);
+      if (kind != TAG) body.varint(duration);
+      if (kind == SERVICE) body.put(error ? 1 : 0);
+      if (start < part.minStart) part.minStart = start;
+      if (start > part.maxStart) part.maxStart = start;
+    }
+
+    private int[] slot(TraceId traceId) {
+      if (traceId == lastTrace || traceId.equals(lastTrace)) return lastSlot;
       int[] slot = traceSlots.get(traceId);
       if (slot == null) {
         if (parts.isEmpty() || parts.get(parts.size() - 1).traces.size() >= MAX_TRACES) parts.add(new Part());
@@ -102,14 +136,9 @@ final class IndexSegment {
         part.traces.add(traceId);
         traceSlots.put(traceId, slot);
       }
-      Part part = parts.get(slot[0]);
-      Bytes body = part.terms.computeIfAbsent(new Term(kind, a, b), t -> new Bytes(64));
-      body.count++;
-      body.varint(slot[1]).varint(start - hourStart);
-      if (kind != TAG) body.varint(duration);
-      if (kind == SERVICE) body.put(error ? 1 : 0);
-      part.minStart = Math.min(part.minStart, start);
-      part.maxStart = Math.max(part.maxStart, start);
+      lastTrace = traceId;
+      lastSlot = slot;
+      return slot;
     }
 
     List<Encoded> build() {
@@ -119,35 +148,69 @@ final class IndexSegment {
     }
   }
 
-  private record Term(byte kind, String a, String b) {}
+  /** One term's entries: its kind and strings, and the encoded body. */
+  private static final class TermBody extends Bytes {
+    final byte kind;
+    final String a;
+    final String b;
+
+    TermBody(byte kind, String a, String b) {
+      super(64);
+      this.kind = kind;
+      this.a = a;
+      this.b = b;
+    }
+  }
 
   private static final class Part {
     final List<TraceId> traces = new ArrayList<>();
-    final Map<Term, Bytes> terms = new LinkedHashMap<>();
+    /** Terms in the order first seen, which is the order they are encoded in. */
+    final List<TermBody> terms = new ArrayList<>();
+    TermBody service;
+    final Map<String, TermBody> operations = new HashMap<>();
+    final Map<String, Map<String, TermBody>> tags = new HashMap<>(); // key, then value
     long minStart = Long.MAX_VALUE;
     long maxStart = Long.MIN_VALUE;
 
+    TermBody term(byte kind, String a, String b) {
+      TermBody t;
+      if (kind == SERVICE) {
+        t = service;
+        if (t == null) service = t = added(new TermBody(kind, "", ""));
+      } else if (kind == OPERATION) {
+        t = operations.get(a);
+        if (t == null) operations.put(a, t = added(new TermBody(kind, a, "")));
+      } else {
+        Map<String, TermBody> values = tags.get(a);
+        if (values == null) tags.put(a, values = new HashMap<>());
+        t = values.get(b);
+        if (t == null) values.put(b, t = added(new TermBody(kind, a, b)));
+      }
+      return t;
+    }
+
+    private TermBody added(TermBody t) {
+      terms.add(t);
+      return t;
+    }
+
     Encoded encode() {
       int size = 16 + traces.size() * 16;
-      for (Map.Entry<Term, Bytes> t : terms.entrySet()) {
-        size += 24 + t.getValue().size + 3 * (t.getKey().a().length() + t.getKey().b().length());
-      }
+      for (TermBody t : terms) size += 24 + t.size + 3 * (t.a.length() + t.b.length());
       Bytes out = new Bytes(size);
       out.put(VERSION).varint(traces.size());
       for (TraceId id : traces) out.putLong(id.high()).putLong(id.low());
       out.varint(terms.size());
       long[] hashes = new long[terms.size()];
       int filtered = 0;
-      for (Map.Entry<Term, Bytes> t : terms.entrySet()) {
-        Term term = t.getKey();
-        Bytes body = t.getValue();
-        out.put(term.kind());
-        if (term.kind() != SERVICE) {
-          out.string(term.a());
-          hashes[filtered++] = termHash(term.kind(), term.a(), term.b());
+      for (TermBody t : terms) {
+        out.put(t.kind);
+        if (t.kind != SERVICE) {
+          out.string(t.a);
+          hashes[filtered++] = termHash(t.kind, t.a, t.b);
         }
-        if (term.kind() == TAG) out.string(term.b());
-        out.varint(Bytes.varintSize(body.count) + body.size).varint(body.count).put(body.buf, body.size);
+        if (t.kind == TAG) out.string(t.b);
+        out.varint(Bytes.varintSize(t.count) + t.size).varint(t.count).put(t.buf, t.size);
       }
       long[] sorted = Arrays.copyOf(hashes, filtered);
       Arrays.sort(sorted);
@@ -245,7 +308,7 @@ final class IndexSegment {
   }
 
   /** A growable byte array with varint writers. */
-  private static final class Bytes {
+  private static class Bytes {
     byte[] buf;
     int size;
     int count;

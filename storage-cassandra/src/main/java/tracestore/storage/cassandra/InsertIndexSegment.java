@@ -2,7 +2,7 @@ package tracestore.storage.cassandra;
 
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import tracestore.storage.OperationIndexEntry;
@@ -30,23 +30,23 @@ final class InsertIndexSegment {
 
   List<PendingRow> rows(
       List<ServiceIndexEntry> services, List<OperationIndexEntry> operations, List<TagIndexEntry> tags) {
-    Map<ServiceHour, IndexSegment.Builder> builders = new LinkedHashMap<>();
+    Builders builders = new Builders();
     for (ServiceIndexEntry e : services) {
-      builder(builders, e.service(), e.startEpochNanos())
+      builders.of(e.service(), e.startEpochNanos())
           .add(IndexSegment.SERVICE, "", "", e.traceId(), e.startEpochNanos(), e.durationNanos(), e.error());
     }
     for (OperationIndexEntry e : operations) {
-      builder(builders, e.service(), e.startEpochNanos())
+      builders.of(e.service(), e.startEpochNanos())
           .add(IndexSegment.OPERATION, e.operation(), "", e.traceId(), e.startEpochNanos(), e.durationNanos(), false);
     }
     for (TagIndexEntry e : tags) {
-      builder(builders, e.service(), e.startEpochNanos())
+      builders.of(e.service(), e.startEpochNanos())
           .add(IndexSegment.TAG, e.key(), e.value(), e.traceId(), e.startEpochNanos(), 0, false);
     }
-    List<PendingRow> out = new ArrayList<>(builders.size());
-    for (Map.Entry<ServiceHour, IndexSegment.Builder> b : builders.entrySet()) {
-      ServiceHour p = b.getKey();
-      for (IndexSegment.Encoded s : b.getValue().build()) {
+    List<PendingRow> out = new ArrayList<>(builders.all.size());
+    for (IndexSegment.Builder b : builders.all) {
+      ServiceHour p = new ServiceHour(b.service(), b.bucket());
+      for (IndexSegment.Encoded s : b.build()) {
         out.add(
             new PendingRow(
                 p,
@@ -64,8 +64,35 @@ final class InsertIndexSegment {
     return out;
   }
 
-  private static IndexSegment.Builder builder(Map<ServiceHour, IndexSegment.Builder> builders, String service, long start) {
-    int bucket = Buckets.of(start);
-    return builders.computeIfAbsent(new ServiceHour(service, bucket), k -> new IndexSegment.Builder(bucket));
+  /**
+   * The segment builders of one flush, in the order first used, found by service then hour without
+   * allocating a key per entry (one service's entries nearly always fall in one or two hours).
+   */
+  private static final class Builders {
+    final List<IndexSegment.Builder> all = new ArrayList<>();
+    private final Map<String, List<IndexSegment.Builder>> byService = new HashMap<>();
+    private IndexSegment.Builder last;
+
+    IndexSegment.Builder of(String service, long start) {
+      int bucket = Buckets.of(start);
+      IndexSegment.Builder b = last;
+      if (b != null && b.bucket() == bucket && (b.service() == service || b.service().equals(service))) return b;
+      List<IndexSegment.Builder> hours = byService.get(service);
+      if (hours == null) byService.put(service, hours = new ArrayList<>(2));
+      b = null;
+      for (int i = 0, n = hours.size(); i < n; i++) {
+        if (hours.get(i).bucket() == bucket) {
+          b = hours.get(i);
+          break;
+        }
+      }
+      if (b == null) {
+        b = new IndexSegment.Builder(service, bucket);
+        hours.add(b);
+        all.add(b);
+      }
+      last = b;
+      return b;
+    }
   }
 }

@@ -88,4 +88,27 @@ class IndexSegmentTest {
     assertThat(scan(built.get(0), IndexSegment.TAG, "k", "v")).hasSize(IndexSegment.MAX_TRACES);
     assertThat(scan(built.get(1), IndexSegment.TAG, "k", "v")).hasSize(10);
   }
+
+  @Test
+  void equalTracesAndTermsAreOneWhateverTheInstanceOrOrder() {
+    TraceId t1 = new TraceId(1, 2);
+    TraceId t2 = new TraceId(3, 4);
+    IndexSegment.Builder b = new IndexSegment.Builder(BUCKET);
+    // interleaved traces, equal ids and strings as distinct instances
+    b.add(IndexSegment.TAG, "http.method", "GET", t1, HOUR + 1, 0, false);
+    b.add(IndexSegment.TAG, "http.method", "GET", t2, HOUR + 2, 0, false);
+    b.add(IndexSegment.TAG, new String("http.method"), new String("GET"), new TraceId(1, 2), HOUR + 3, 0, false);
+    b.add(IndexSegment.OPERATION, "GET /", "", t2, HOUR + 4, 9, false);
+    b.add(IndexSegment.OPERATION, new String("GET /"), "", new TraceId(1, 2), HOUR + 5, 8, false);
+    b.add(IndexSegment.TAG, "http.method", "PUT", t1, HOUR + 6, 0, false);
+    IndexSegment.Encoded s = b.build().get(0);
+
+    assertThat(s.entries().duplicate().get(1)).as("two distinct traces stored").isEqualTo((byte) 2);
+    assertThat(scan(s, IndexSegment.TAG, "http.method", "GET"))
+        .containsExactly(new Hit(t1, HOUR + 1, 0, false), new Hit(t2, HOUR + 2, 0, false), new Hit(t1, HOUR + 3, 0, false));
+    assertThat(scan(s, IndexSegment.OPERATION, "GET /", ""))
+        .containsExactly(new Hit(t2, HOUR + 4, 9, false), new Hit(t1, HOUR + 5, 8, false));
+    assertThat(scan(s, IndexSegment.TAG, "http.method", "PUT")).containsExactly(new Hit(t1, HOUR + 6, 0, false));
+    assertThat(s.terms().remaining()).as("3 distinct operation and tag terms").isEqualTo(3 * 8);
+  }
 }
