@@ -177,15 +177,14 @@ class ChunkFormat3Test {
 
   /** Chunks written by format 2 (the fixture predates format 3) still decode exactly. */
   @Test
-  void version2ChunksStillDecode() throws java.io.IOException {
-    List<String> lines = fixture("/codec/v2-chunks.txt");
+  void version2ChunksStillDecode() {
+    List<String> lines = PinnedChunk.lines("/codec/v2-chunks.txt");
     assertThat(lines).hasSize(8);
     for (String line : lines) {
-      String[] f = line.split(" ");
-      RandomSpans random = new RandomSpans(Long.parseLong(f[0]));
-      TraceId traceId = random.traceId();
-      List<Span> spans = random.trace(traceId, Integer.parseInt(f[1]));
-      byte[] payload = Base64.getDecoder().decode(f[2]);
+      PinnedChunk pinned = PinnedChunk.parse(line);
+      TraceId traceId = pinned.traceId();
+      List<Span> spans = pinned.spans();
+      byte[] payload = pinned.payload();
       assertThat(ChunkDecoder.readHeader(payload).formatVersion()).isEqualTo(2);
       assertThat(ChunkDecoder.decode(payload, traceId)).isEqualTo(canonical(spans));
       // Without a dictionary the encoder still writes exactly these bytes.
@@ -195,8 +194,8 @@ class ChunkFormat3Test {
 
   /** Pinned format-3 chunks and their dictionary decode exactly. */
   @Test
-  void version3ChunksDecodeThroughTheirPinnedDictionary() throws java.io.IOException {
-    List<String> lines = fixture("/codec/v3-chunks.txt");
+  void version3ChunksDecodeThroughTheirPinnedDictionary() {
+    List<String> lines = PinnedChunk.lines("/codec/v3-chunks.txt");
     assertThat(lines).hasSize(9);
     String[] head = lines.get(0).split(" ");
     long id = Long.parseUnsignedLong(head[1], 16);
@@ -204,22 +203,14 @@ class ChunkFormat3Test {
     StringDictionary d = StringDictionary.decode(id, stored);
     ChunkDictionaries dictionaries = new ChunkDictionaries(x -> x == id ? stored : null);
     for (String line : lines.subList(1, lines.size())) {
-      String[] f = line.split(" ");
-      RandomSpans random = new RandomSpans(Long.parseLong(f[0]));
-      TraceId traceId = random.traceId();
-      List<Span> spans = random.trace(traceId, Integer.parseInt(f[1]));
-      byte[] payload = Base64.getDecoder().decode(f[2]);
+      PinnedChunk pinned = PinnedChunk.parse(line);
+      TraceId traceId = pinned.traceId();
+      List<Span> spans = pinned.spans();
+      byte[] payload = pinned.payload();
       assertThat(ChunkDecoder.readHeader(payload).formatVersion()).isEqualTo(3);
       assertThat(ChunkDecoder.readHeader(payload).dictionaryId()).isEqualTo(id);
       assertThat(ChunkDecoder.decode(payload, traceId, dictionaries)).isEqualTo(canonical(spans));
       assertThat(encoder.encode(traceId, spans, d).payload()).isEqualTo(payload);
-    }
-  }
-
-  private static List<String> fixture(String name) throws java.io.IOException {
-    try (var in = ChunkFormat3Test.class.getResourceAsStream(name)) {
-      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.startsWith("#")).toList();
     }
   }
 }

@@ -183,19 +183,14 @@ class ChunkRoundTripTest {
 
   /** Chunks written by format version 1 (the fixture predates version 2) still decode exactly. */
   @Test
-  void version1ChunksStillDecode() throws java.io.IOException {
-    List<String> lines;
-    try (var in = ChunkRoundTripTest.class.getResourceAsStream("/codec/v1-chunks.txt")) {
-      lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.startsWith("#")).toList();
-    }
+  void version1ChunksStillDecode() {
+    List<String> lines = PinnedChunk.lines("/codec/v1-chunks.txt");
     assertThat(lines).hasSize(8);
     for (String line : lines) {
-      String[] f = line.split(" ");
-      RandomSpans random = new RandomSpans(Long.parseLong(f[0]));
-      TraceId traceId = random.traceId();
-      List<Span> spans = random.trace(traceId, Integer.parseInt(f[1]));
-      byte[] payload = java.util.Base64.getDecoder().decode(f[2]);
+      PinnedChunk pinned = PinnedChunk.parse(line);
+      TraceId traceId = pinned.traceId();
+      List<Span> spans = pinned.spans();
+      byte[] payload = pinned.payload();
       assertThat(ChunkDecoder.readHeader(payload).formatVersion()).isEqualTo(1);
       assertThat(ChunkDecoder.decode(payload, traceId)).isEqualTo(canonical(spans));
       // Re-encoding writes format 2, with the same spans.

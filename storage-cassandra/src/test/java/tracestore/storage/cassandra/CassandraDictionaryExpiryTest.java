@@ -6,38 +6,23 @@ import static tracestore.storage.cassandra.CassandraDictionaryTest.dictionary;
 import static tracestore.storage.cassandra.CassandraDictionaryTest.trace;
 import static tracestore.storage.cassandra.CassandraDictionaryTest.write;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tracestore.storage.ChunkDictionary;
 import tracestore.storage.model.Span;
-import tracestore.testnode.CassandraExtension;
-import tracestore.testnode.TestKeyspace;
 
 /**
  * The retention rule in real time, on a keyspace whose chunks live 14 s (T): dictionaries get
  * T + T / 7 = 16 s, and are written again before a chunk once less than 15 s is left. A dictionary
  * whose chunks expired expires too; one a later chunk still references is renewed and kept.
  */
-@ExtendWith(CassandraExtension.class)
-class CassandraDictionaryExpiryTest {
+class CassandraDictionaryExpiryTest extends MigratedKeyspaceTest {
   static final int CHUNK_TTL = 14;
-  static CqlSession session;
-  static String keyspace;
 
   @BeforeAll
-  static void migrate(TestKeyspace ks) {
-    session = TestSessions.openMigrated(ks);
-    keyspace = ks.keyspace();
+  static void shortenTheChunkTtl() {
     session.execute("ALTER TABLE " + keyspace + ".chunks WITH default_time_to_live = " + CHUNK_TTL);
-  }
-
-  @AfterAll
-  static void close() {
-    if (session != null) session.close();
   }
 
   @Test

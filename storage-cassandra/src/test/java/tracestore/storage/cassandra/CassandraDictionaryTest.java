@@ -8,15 +8,11 @@ import static tracestore.storage.contract.TestObjects.newSpanId;
 import static tracestore.storage.contract.TestObjects.newTraceId;
 import static tracestore.storage.contract.TestObjects.span;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tracestore.schema.CqlMigrator;
 import tracestore.storage.ChunkDictionary;
 import tracestore.storage.contract.TestObjects;
@@ -26,30 +22,14 @@ import tracestore.storage.WriteBatch;
 import tracestore.storage.WriteBatches;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.TraceId;
-import tracestore.testnode.CassandraExtension;
-import tracestore.testnode.TestKeyspace;
 
 /**
  * Chunk dictionaries on the test node: stored before the chunks of the write that carries them,
  * loaded back byte for byte, one row however often written, and with a TTL past their chunks'. The
  * chunks are ordinary ones; the codec's contract tests decode chunks that really reference one.
  */
-@ExtendWith(CassandraExtension.class)
-class CassandraDictionaryTest {
+class CassandraDictionaryTest extends MigratedKeyspaceTest {
   static final WriteBatches BATCHES = WriteBatches.create(IndexPolicy.everyKey());
-  static CqlSession session;
-  static String keyspace;
-
-  @BeforeAll
-  static void migrate(TestKeyspace ks) {
-    session = TestSessions.openMigrated(ks);
-    keyspace = ks.keyspace();
-  }
-
-  @AfterAll
-  static void close() {
-    if (session != null) session.close();
-  }
 
   static CassandraStorage storage(String keyspace) {
     return CassandraStorage.newBuilder().session(session).keyspace(keyspace).build();

@@ -8,15 +8,11 @@ import static tracestore.storage.contract.TestObjects.newTraceId;
 import static tracestore.storage.contract.TestObjects.span;
 import static tracestore.storage.contract.TestObjects.testSuffix;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tracestore.storage.IndexPolicy;
 import tracestore.storage.Rollup;
 import tracestore.storage.RollupStore;
@@ -24,26 +20,10 @@ import tracestore.storage.WriteBatches;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.SpanKind;
 import tracestore.storage.model.TraceId;
-import tracestore.testnode.CassandraExtension;
-import tracestore.testnode.TestKeyspace;
 
 /** What the retention contract does not pin down on Cassandra: the index walk, the LWT lease, day deletes. */
-@ExtendWith(CassandraExtension.class)
-class CassandraRollupStoreTest {
+class CassandraRollupStoreTest extends MigratedKeyspaceTest {
   static final long HOUR = Buckets.BUCKET_NANOS;
-  static CqlSession session;
-  static String keyspace;
-
-  @BeforeAll
-  static void migrate(TestKeyspace ks) {
-    session = TestSessions.openMigrated(ks);
-    keyspace = ks.keyspace();
-  }
-
-  @AfterAll
-  static void close() {
-    if (session != null) session.close();
-  }
 
   static CassandraStorage storage() {
     return CassandraStorage.newBuilder().session(session).keyspace(keyspace).build();

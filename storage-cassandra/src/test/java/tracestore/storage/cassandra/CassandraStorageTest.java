@@ -9,7 +9,6 @@ import static tracestore.storage.contract.TestObjects.newTraceId;
 import static tracestore.storage.contract.TestObjects.span;
 import static tracestore.storage.contract.TestObjects.testSuffix;
 
-import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BatchStatement;
 import com.datastax.oss.driver.api.core.cql.BatchType;
 import com.datastax.oss.driver.api.core.cql.BatchableStatement;
@@ -24,10 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tracestore.storage.IndexPolicy;
 import tracestore.storage.OverCapacityException;
 import tracestore.storage.SearchRequest;
@@ -38,26 +34,10 @@ import tracestore.storage.WriteBatches;
 import tracestore.storage.model.Span;
 import tracestore.storage.model.Tag;
 import tracestore.storage.model.TraceId;
-import tracestore.testnode.CassandraExtension;
-import tracestore.testnode.TestKeyspace;
 
 /** Backend behaviour beyond the contract: the statement plan, the in-flight bound, check(), settings. */
-@ExtendWith(CassandraExtension.class)
-class CassandraStorageTest {
-  static CqlSession session;
-  static String keyspace;
+class CassandraStorageTest extends MigratedKeyspaceTest {
   static final WriteBatches batches = WriteBatches.create(IndexPolicy.everyKey());
-
-  @BeforeAll
-  static void migrate(TestKeyspace ks) {
-    session = TestSessions.openMigrated(ks);
-    keyspace = ks.keyspace();
-  }
-
-  @AfterAll
-  static void close() {
-    if (session != null) session.close();
-  }
 
   static CassandraStorage.Builder storage() {
     return CassandraStorage.newBuilder().session(session).keyspace(keyspace);
