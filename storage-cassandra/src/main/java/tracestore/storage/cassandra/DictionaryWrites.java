@@ -36,6 +36,8 @@ final class DictionaryWrites {
   private static final long NEVER = Long.MAX_VALUE;
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+  private static final CqlIdentifier CHUNKS = CqlIdentifier.fromInternal("chunks");
+  private static final CqlIdentifier DEFAULT_TTL = CqlIdentifier.fromInternal("default_time_to_live");
 
   private final Statements st;
   private final InFlight inFlight;
@@ -117,9 +119,9 @@ final class DictionaryWrites {
   /** The chunks table's default TTL now: from the driver's schema metadata, else from startup. */
   int chunkTtlSeconds() {
     Object ttl = st.ctx.session().getMetadata().getKeyspace(st.ctx.keyspace())
-        .flatMap(k -> k.getTable("chunks"))
+        .flatMap(k -> k.getTable(CHUNKS))
         .map(TableMetadata::getOptions)
-        .map(o -> o.get(CqlIdentifier.fromInternal("default_time_to_live")))
+        .map(o -> o.get(DEFAULT_TTL))
         .orElse(null);
     return ttl instanceof Integer i ? i : startupChunkTtl;
   }
